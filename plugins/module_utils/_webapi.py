@@ -1,0 +1,357 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one HTTP client of superoffice.crm: every module talks to the SuperOffice WebAPI through it.
+
+Private to this collection (the leading underscore): its interface may change without notice.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import base64
+import copy
+import email.utils
+import re
+import time
+import traceback
+
+from ansible.module_utils.api import generate_jittered_backoff
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.module_utils.six.moves.urllib.parse import urlsplit, urlunsplit
+
+try:
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+
+WEBAPI_ARGUMENT_SPEC = dict(
+    url=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_URL'])),
+    username=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_USERNAME'])),
+    password=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_PASSWORD'])),
+    ticket=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_TICKET'])),
+    access_token=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_ACCESS_TOKEN'])),
+    app_token=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_APP_TOKEN'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['SUPEROFFICE_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(env_fallback, ['SUPEROFFICE_CA_PATH'])),
+    timeout=dict(type='float', default=30, fallback=(env_fallback, ['SUPEROFFICE_TIMEOUT'])),
+    retries=dict(type='int', default=3, fallback=(env_fallback, ['SUPEROFFICE_RETRIES'])),
+    retry_max_wait=dict(type='float', default=60, fallback=(env_fallback, ['SUPEROFFICE_RETRY_MAX_WAIT'])),
+)
+
+SECRET_OPTIONS = ('password', 'ticket', 'access_token', 'app_token')
+
+# Statuses after which the server did not act on the request, so any request may be sent again.
+NOT_APPLIED_STATUSES = frozenset([429])
+# Statuses after which a write may or may not have been applied (a gateway gave up, the server broke down).
+TRANSIENT_STATUSES = frozenset([429, 502, 503, 504])
+
+# Agent methods that may be repeated without changing the outcome. All others (a toggle, a create)
+# are sent once; when their outcome is unclear the caller re-reads and decides.
+IDEMPOTENT_METHODS = frozenset([
+    'GetEngineStatus', 'GetAllConnections', 'GetConnection', 'GetErpConnectionConfigFields',
+    'GetAllConnectors', 'GetConfigurationFields', 'TestConnectionById', 'GetErpSyncConnectionSummary',
+    'ChangeEngineInterval', 'DeleteConnection',
+])
+
+MASK = '********'
+# urllib3 prefixes socket errors with the connection object: "HTTPConnection(host='x', port=1): " or "<...>: ".
+_CONNECTION_REPR = re.compile(r'^(<[^>]*>|\w+Connection\([^)]*\)): ')
+USER_AGENT = 'superoffice.crm-ansible-collection'
+
+
+def webapi_argument_spec(**module_options):
+    """The connection options every module takes, plus the module's own options."""
+    spec = copy.deepcopy(WEBAPI_ARGUMENT_SPEC)
+    spec.update(module_options)
+    return spec
+
+
+class WebAPIError(Exception):
+    """Any failure talking to the WebAPI, with a message that is safe to show.
+
+    ``unclear`` is true when a write may or may not have been applied (the answer was lost or the
+    server failed mid-way): callers re-read the state before deciding to send anything again.
+    """
+
+    def __init__(self, message, status=None, method=None, unclear=False):
+        super(WebAPIError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.unclear = unclear
+
+    def result_fields(self):
+        fields = dict(status=self.status, api_method=self.method)
+        return dict((k, v) for k, v in fields.items() if v is not None)
+
+
+def normalize_base_url(url):
+    """Return the tenant base URL (no trailing ``/``, ``/api`` or ``/api/v1``), or raise ValueError."""
+    parts = urlsplit((url or '').strip())
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise ValueError("url must be the tenant's address starting with https:// (or http://), "
+                         "for example https://online2.superoffice.com/Cust12345 or https://crm.example.com/SuperOffice")
+    if parts.username or parts.password:
+        raise ValueError('url must not contain credentials; use the username/password, ticket or access_token options')
+    if parts.query or parts.fragment:
+        raise ValueError('url must not contain a query string or fragment')
+    path = parts.path.rstrip('/')
+    for suffix in ('/api/v1', '/api'):
+        if path.lower().endswith(suffix):
+            path = path[:-len(suffix)]
+            break
+    return urlunsplit((parts.scheme, parts.netloc, path, '', ''))
+
+
+def retry_after_seconds(value, now=None):
+    """Seconds to wait from a Retry-After header value (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+class WebAPIClient(object):
+    """A keep-alive session to one tenant's WebAPI, authenticated once, used for a whole module run."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        if not HAS_REQUESTS:
+            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self.request_count = 0
+        self._secrets = [self.params[name] for name in SECRET_OPTIONS if self.params.get(name)]
+        try:
+            self.base_url = normalize_base_url(self.params.get('url'))
+            self.auth_scheme, authorization = self._authorization()
+        except ValueError as e:
+            module.fail_json(msg=str(e))
+        self._check_numbers()
+        self.session = requests.Session()
+        self.session.headers.update({
+            'Authorization': authorization,
+            'Accept': 'application/json',
+            'User-Agent': USER_AGENT,
+        })
+        if self.params.get('app_token'):
+            self.session.headers['SO-AppToken'] = self.params['app_token']
+        self.session.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
+
+    def _authorization(self):
+        given = [name for name in ('password', 'ticket', 'access_token') if self.params.get(name)]
+        if len(given) != 1:
+            found = ', '.join(given) if given else 'none'
+            raise ValueError(
+                'Give exactly one credential: password (with username, for Basic auth on-site), ticket (SOTicket) '
+                'or access_token (Bearer); found: %s. Each also reads its SUPEROFFICE_* environment variable '
+                '(SUPEROFFICE_PASSWORD, SUPEROFFICE_TICKET, SUPEROFFICE_ACCESS_TOKEN): unset the ones you do not use.' % found)
+        if self.params.get('username') and given[0] != 'password':
+            raise ValueError('username is only used with password; remove username (or SUPEROFFICE_USERNAME) '
+                             'when authenticating with %s' % given[0])
+        if given == ['password']:
+            if not self.params.get('username'):
+                raise ValueError('password needs username (or SUPEROFFICE_USERNAME) for Basic authentication')
+            pair = to_bytes('%s:%s' % (self.params['username'], self.params['password']), errors='surrogate_or_strict')
+            return 'Basic', 'Basic ' + to_text(base64.b64encode(pair))
+        if given == ['ticket']:
+            return 'SOTicket', 'SOTicket %s' % self.params['ticket']
+        return 'Bearer', 'Bearer %s' % self.params['access_token']
+
+    def _check_numbers(self):
+        for name, low in (('timeout', 0.001), ('retries', 0), ('retry_max_wait', 0)):
+            if self.params[name] < low:
+                self.module.fail_json(msg='%s must be %s, got %s' % (
+                    name, 'greater than 0' if name == 'timeout' else '0 or more', self.params[name]))
+
+    @property
+    def agent_url(self):
+        return self.base_url + '/api/v1/Agents/ErpSync/'
+
+    def scrub(self, text):
+        """Replace every secret this client knows with a mask (defence in depth behind no_log)."""
+        text = '%s' % (text,)
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+    def call(self, method, body=None):
+        """POST one ErpSync agent method and return its decoded JSON answer (None for ``null`` or no content).
+
+        Transient failures are retried with backoff; for writes that are not idempotent only when the
+        server certainly did not act (429 or no connection made). Raises WebAPIError otherwise.
+        """
+        repeatable = method in IDEMPOTENT_METHODS
+        delays = generate_jittered_backoff(retries=self.params['retries'], delay_base=1,
+                                           delay_threshold=max(1, int(self.params['retry_max_wait'])))
+        attempt = 0
+        while True:
+            attempt += 1
+            failure, answer = self._attempt(method, body, repeatable)
+            if failure is None:
+                return answer
+            retry_in = next(delays, None)
+            if not failure.retryable or retry_in is None:
+                raise failure.to_webapi_error()
+            if failure.retry_after is not None:
+                retry_in = failure.retry_after
+            retry_in = min(retry_in, self.params['retry_max_wait'])
+            self.module.warn('%s: %s; retrying in %.1f s (retry %d of %d)' % (
+                method, failure.reason, retry_in, attempt, self.params['retries']))
+            time.sleep(retry_in)
+
+    def _attempt(self, method, body, repeatable):
+        """One request. Returns (None, answer) on success, or (_Failure, None)."""
+        self.request_count += 1
+        try:
+            # Redirects are not followed: requests would turn the POST into a GET, and on an API a redirect
+            # means a wrong url (http to https) or a login page.
+            response = self.session.post(self.agent_url + method, json=body if body is not None else {},
+                                         timeout=self.params['timeout'], allow_redirects=False)
+        except requests.exceptions.SSLError as e:
+            return _Failure(method, self.scrub(
+                'TLS verification of %s failed (%s). Give the CA bundle of your private PKI in ca_path, '
+                'or set validate_certs to false on a trusted test system only' % (self.base_url, _root_cause(e)))), None
+        except requests.exceptions.ConnectTimeout:
+            return _Failure(method, 'connecting to %s timed out' % self.base_url, retryable=True), None
+        except requests.exceptions.Timeout:
+            # The request was sent: a write may have been applied.
+            return _Failure(method, 'no answer from %s within %s s (timeout)' % (self.base_url, self.params['timeout']),
+                            retryable=repeatable, unclear=not repeatable), None
+        except requests.exceptions.ConnectionError as e:
+            # A connection that was never made carried no request, so even a toggle may be sent again.
+            safe = repeatable or _never_connected(e)
+            return _Failure(method, 'connection to %s failed: %s' % (self.base_url, self.scrub(_root_cause(e))),
+                            retryable=safe, unclear=not safe), None
+        return self._decode(method, response, repeatable)
+
+    def _decode(self, method, response, repeatable):
+        status = response.status_code
+        data, is_json = _json_of(response)
+        if status in TRANSIENT_STATUSES:
+            safe = repeatable or status in NOT_APPLIED_STATUSES
+            return _Failure(method, 'HTTP %d%s' % (status, self._detail(data, is_json, response)), status=status,
+                            retryable=safe, unclear=not safe,
+                            retry_after=retry_after_seconds(response.headers.get('Retry-After'))), None
+        if 300 <= status < 400:
+            return _Failure(method, 'HTTP %d redirect to %s: set url to the address the WebAPI is served from' % (
+                status, self.scrub(response.headers.get('Location') or 'an unnamed location')), status=status), None
+        if status >= 400:
+            return _Failure(method, self._status_message(status, data, is_json, response), status=status,
+                            unclear=status >= 500 and not repeatable), None
+        if status == 204 or not response.content:
+            return None, None
+        if not is_json:
+            return _Failure(method, 'HTTP %d answered %s instead of JSON: a proxy, firewall or login page may be in the way '
+                            'of %s' % (status, _content_type(response), self.base_url), status=status), None
+        if isinstance(data, dict) and 'Message' in data and 'ErpConnectionId' not in data and 'IsRunning' not in data:
+            # Agents answer 200 with an "internal error object" for invalid requests.
+            return _Failure(method, 'the WebAPI refused the request: %s' % self._detail(data, True, response).lstrip(': '),
+                            status=status), None
+        return None, data
+
+    def _detail(self, data, is_json, response):
+        if is_json and isinstance(data, dict):
+            texts = [data.get(k) for k in ('ErrorMessage', 'Message', 'MessageDetail', 'ExceptionMessage') if data.get(k)]
+            if texts:
+                return ': ' + self.scrub(' - '.join('%s' % t for t in texts))
+        if not is_json and response.content and 'html' not in _content_type(response):
+            return ': ' + self.scrub(response.text.strip()[:300])
+        return ''
+
+    def _status_message(self, status, data, is_json, response):
+        detail = self._detail(data, is_json, response)
+        if status == 401:
+            hint = {
+                'Basic': 'check username and password; Basic authentication only works on-site with AuthorizeWithUsername enabled',
+                'SOTicket': 'check ticket (tickets expire after 6 hours); SuperOffice Online also requires app_token (SO-AppToken) with a ticket',
+                'Bearer': 'check access_token (access tokens expire after about an hour)',
+            }[self.auth_scheme]
+            if self.auth_scheme == 'SOTicket' and not self.params.get('app_token'):
+                hint += ', and no app_token was given'
+            return 'HTTP 401 Unauthorized%s: authentication with %s failed: %s' % (detail, self.auth_scheme, hint)
+        if status == 403:
+            return ('HTTP 403 Forbidden%s: the user may not use the ErpSync agent. On SuperOffice Online the ErpSync agent is '
+                    '"Online Restricted" and must be granted to the app when it is registered' % detail)
+        if status == 404:
+            return ('HTTP 404 Not Found%s: check url (the tenant base, e.g. https://online2.superoffice.com/Cust12345 or '
+                    'https://crm.example.com/SuperOffice); this server may also lack the ErpSync REST agent' % detail)
+        if status == 421:
+            return ('HTTP 421 Misdirected Request%s: the tenant is served from another host now. Look up its current '
+                    'address (https://online.superoffice.com/api/state/<ContextId>, field Api) and update url' % detail)
+        if not is_json and 'html' in _content_type(response):
+            return 'HTTP %d with an HTML page instead of JSON: a proxy, firewall or login page may be in the way' % status
+        return 'HTTP %d%s' % (status, detail)
+
+
+class _Failure(object):
+    """One failed attempt: whether to retry, and the error to raise if not."""
+
+    def __init__(self, method, reason, status=None, retryable=False, unclear=False, retry_after=None):
+        self.method = method
+        self.reason = reason
+        self.status = status
+        self.retryable = retryable
+        self.unclear = unclear
+        self.retry_after = retry_after
+
+    def to_webapi_error(self):
+        message = 'ErpSync %s failed: %s' % (self.method, self.reason)
+        if self.unclear:
+            message += '. The request may or may not have been applied'
+        return WebAPIError(message, status=self.status, method=self.method, unclear=self.unclear)
+
+
+def _json_of(response):
+    try:
+        return response.json(), True
+    except ValueError:
+        return None, False
+
+
+def _content_type(response):
+    return (response.headers.get('Content-Type') or 'no content type').split(';')[0].strip()
+
+
+def _causes(error):
+    """The chain of a requests exception down to the socket error: requests wraps urllib3, which wraps OSError."""
+    seen = []
+    while isinstance(error, BaseException) and error not in seen:
+        seen.append(error)
+        inner = getattr(error, 'reason', None)
+        if not isinstance(inner, BaseException):
+            inner = error.args[-1] if error.args and isinstance(error.args[-1], BaseException) else None
+        error = inner
+    return seen
+
+
+def _never_connected(error):
+    return any(isinstance(e, (NewConnectionError, ConnectTimeoutError)) for e in _causes(error))
+
+
+def _root_cause(error):
+    """The innermost reason, without urllib3's object reprs and URL repetition."""
+    return _CONNECTION_REPR.sub('', '%s' % (_causes(error)[-1],))
+
+
+def fail_on_error(module, error, **result):
+    """End the module run with a WebAPIError's safe message and what the caller already did (``result``)."""
+    result.update(error.result_fields())
+    module.fail_json(msg=error.message, **result)

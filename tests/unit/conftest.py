@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Shared fixtures: a fake WebAPI that asserts the exact request sequence, and a module runner.
+
+``webapi.expect(method, body, answer)`` queues one expected POST; any other request, a different body, or
+an expectation left unused at the end fails the test.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import contextlib
+import json
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.common.text.converters import to_bytes
+
+ANY_BODY = object()
+AGENT_PATH = '/api/v1/Agents/ErpSync/'
+
+
+class Expected(object):
+    def __init__(self, method, body, answer, status, headers, raw, error):
+        self.method = method
+        self.body = body
+        self.answer = answer
+        self.status = status
+        self.headers = headers or {}
+        self.raw = raw
+        self.error = error
+
+
+class FakeWebAPI(object):
+    """Stands in for requests.Session.post; answers queued expectations in order."""
+
+    def __init__(self):
+        self.expected = []
+        self.calls = []
+        self.sleeps = []
+
+    def expect(self, method, body=ANY_BODY, answer=None, status=200, headers=None, raw=None, error=None):
+        """Queue one request. ``raw`` is a body sent as-is (bytes/str); ``error`` an exception to raise instead."""
+        self.expected.append(Expected(method, body, answer, status, headers, raw, error))
+        return self
+
+    def post(self, session, url, json=None, timeout=None, **kwargs):  # pylint: disable=redefined-outer-name
+        method = url.split(AGENT_PATH, 1)[1] if AGENT_PATH in url else url
+        self.calls.append(dict(method=method, body=json, url=url, headers=dict(session.headers), timeout=timeout))
+        assert self.expected, 'unexpected request %s %r (no more requests were expected)' % (method, json)
+        want = self.expected.pop(0)
+        assert method == want.method, 'expected request %s, got %s %r' % (want.method, method, json)
+        if want.body is not ANY_BODY:
+            assert json == want.body, 'request %s: expected body %r, got %r' % (method, want.body, json)
+        if want.error is not None:
+            raise want.error
+        response = requests.Response()
+        response.status_code = want.status
+        response.url = url
+        headers = {'Content-Type': 'application/json; charset=utf-8'}
+        headers.update(want.headers)
+        response.headers = CaseInsensitiveDict(headers)
+        if want.raw is not None:
+            response._content = to_bytes(want.raw)
+        elif want.status == 204:
+            response._content = b''
+        else:
+            response._content = to_bytes(__import__('json').dumps(want.answer))
+        return response
+
+    @property
+    def methods(self):
+        return [c['method'] for c in self.calls]
+
+    def assert_done(self):
+        left = [e.method for e in self.expected]
+        assert not left, 'expected requests were not made: %s (made: %s)' % (left, self.methods)
+
+
+@pytest.fixture
+def webapi(monkeypatch):
+    fake = FakeWebAPI()
+    monkeypatch.setattr(requests.Session, 'post', lambda session, url, **kw: fake.post(session, url, **kw))
+    monkeypatch.setattr('time.sleep', fake.sleeps.append)
+    yield fake
+    fake.assert_done()
+
+
+@contextlib.contextmanager
+def _module_args(args):
+    try:  # ansible-core >= 2.19
+        from ansible.module_utils.testing import patch_module_args
+    except ImportError:
+        patch_module_args = None
+    if patch_module_args is not None:
+        with patch_module_args(args):
+            yield
+        return
+    old = basic._ANSIBLE_ARGS
+    basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = old
+
+
+ONSITE = dict(url='https://crm.example.com/SuperOffice', username='admin', password='s3cret-pw')
+
+
+@pytest.fixture
+def run_module(capsys, monkeypatch):
+    """run_module(main, args, check_mode=False, diff=False) -> the module's JSON result as Ansible would see it."""
+    for name in ('URL', 'USERNAME', 'PASSWORD', 'TICKET', 'ACCESS_TOKEN', 'APP_TOKEN', 'VALIDATE_CERTS', 'CA_PATH',
+                 'TIMEOUT', 'RETRIES', 'RETRY_MAX_WAIT'):
+        monkeypatch.delenv('SUPEROFFICE_' + name, raising=False)
+
+    def run(main, args, check_mode=False, diff=False, connection=None):
+        full = dict(ONSITE if connection is None else connection)
+        full.update(args)
+        full['_ansible_check_mode'] = check_mode
+        full['_ansible_diff'] = diff
+        # Warnings are collected process-wide; each run must see only its own.
+        ansible_warnings._global_warnings.clear()
+        ansible_warnings._global_deprecations.clear()
+        with _module_args(full):
+            with pytest.raises(SystemExit):
+                main()
+        result = json.loads(capsys.readouterr().out)
+        if 'warnings' in result:
+            result['warnings'] = [w if isinstance(w, str) else w['event']['msg'] for w in result['warnings']]
+        return result
+
+    return run
