@@ -154,6 +154,7 @@ class WebAPIClient(object):
         if self.params.get('app_token'):
             self.session.headers['SO-AppToken'] = self.params['app_token']
         self.session.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
+        self.transport = RestTransport(self)
 
     def _authorization(self):
         given = [name for name in ('password', 'ticket', 'access_token') if self.params.get(name)]
@@ -180,10 +181,6 @@ class WebAPIClient(object):
             if self.params[name] < low:
                 self.module.fail_json(msg='%s must be %s, got %s' % (
                     name, 'greater than 0' if name == 'timeout' else '0 or more', self.params[name]))
-
-    @property
-    def agent_url(self):
-        return self.base_url + '/api/v1/Agents/ErpSync/'
 
     def scrub(self, text):
         """Replace every secret this client knows with a mask (defence in depth behind no_log)."""
@@ -221,10 +218,7 @@ class WebAPIClient(object):
         """One request. Returns (None, answer) on success, or (_Failure, None)."""
         self.request_count += 1
         try:
-            # Redirects are not followed: requests would turn the POST into a GET, and on an API a redirect
-            # means a wrong url (http to https) or a login page.
-            response = self.session.post(self.agent_url + method, json=body if body is not None else {},
-                                         timeout=self.params['timeout'], allow_redirects=False)
+            response = self.transport.send(method, body)
         except requests.exceptions.SSLError as e:
             return _Failure(method, self.scrub(
                 'TLS verification of %s failed (%s). Give the CA bundle of your private PKI in ca_path, '
@@ -244,40 +238,37 @@ class WebAPIClient(object):
 
     def _decode(self, method, response, repeatable):
         status = response.status_code
-        data, is_json = _json_of(response)
+        answer = self.transport.parse(response)
         if status in TRANSIENT_STATUSES:
             safe = repeatable or status in NOT_APPLIED_STATUSES
-            return _Failure(method, 'HTTP %d%s' % (status, self._detail(data, is_json, response)), status=status,
+            return _Failure(method, 'HTTP %d%s' % (status, self._detail(answer, response)), status=status,
                             retryable=safe, unclear=not safe,
                             retry_after=retry_after_seconds(response.headers.get('Retry-After'))), None
         if 300 <= status < 400:
             return _Failure(method, 'HTTP %d redirect to %s: set url to the address the WebAPI is served from' % (
                 status, self.scrub(response.headers.get('Location') or 'an unnamed location')), status=status), None
         if status >= 400:
-            return _Failure(method, self._status_message(status, data, is_json, response), status=status,
+            return _Failure(method, self._status_message(status, answer, response), status=status,
                             unclear=status >= 500 and not repeatable), None
+        if answer.refused:
+            # Agents answer 200 with an "internal error object" for invalid requests.
+            return _Failure(method, 'the WebAPI refused the request: %s' % self.scrub(answer.error_text), status=status), None
         if status == 204 or not response.content:
             return None, None
-        if not is_json:
-            return _Failure(method, 'HTTP %d answered %s instead of JSON: a proxy, firewall or login page may be in the way '
-                            'of %s' % (status, _content_type(response), self.base_url), status=status), None
-        if isinstance(data, dict) and 'Message' in data and 'ErpConnectionId' not in data and 'IsRunning' not in data:
-            # Agents answer 200 with an "internal error object" for invalid requests.
-            return _Failure(method, 'the WebAPI refused the request: %s' % self._detail(data, True, response).lstrip(': '),
-                            status=status), None
-        return None, data
+        if not answer.structured:
+            return _Failure(method, 'HTTP %d answered %s instead of %s: a proxy, firewall or login page may be in the way '
+                            'of %s' % (status, _content_type(response), self.transport.format_name, self.base_url), status=status), None
+        return None, answer.data
 
-    def _detail(self, data, is_json, response):
-        if is_json and isinstance(data, dict):
-            texts = [data.get(k) for k in ('ErrorMessage', 'Message', 'MessageDetail', 'ExceptionMessage') if data.get(k)]
-            if texts:
-                return ': ' + self.scrub(' - '.join('%s' % t for t in texts))
-        if not is_json and response.content and 'html' not in _content_type(response):
+    def _detail(self, answer, response):
+        if answer.error_text:
+            return ': ' + self.scrub(answer.error_text)
+        if not answer.structured and response.content and 'html' not in _content_type(response):
             return ': ' + self.scrub(response.text.strip()[:300])
         return ''
 
-    def _status_message(self, status, data, is_json, response):
-        detail = self._detail(data, is_json, response)
+    def _status_message(self, status, answer, response):
+        detail = self._detail(answer, response)
         if status == 401:
             hint = {
                 'Basic': 'check username and password; Basic authentication only works on-site with AuthorizeWithUsername enabled',
@@ -296,9 +287,49 @@ class WebAPIClient(object):
         if status == 421:
             return ('HTTP 421 Misdirected Request%s: the tenant is served from another host now. Look up its current '
                     'address (https://online.superoffice.com/api/state/<ContextId>, field Api) and update url' % detail)
-        if not is_json and 'html' in _content_type(response):
+        if not answer.structured and 'html' in _content_type(response):
             return 'HTTP %d with an HTML page instead of JSON: a proxy, firewall or login page may be in the way' % status
         return 'HTTP %d%s' % (status, detail)
+
+
+class Answer(object):
+    """A decoded response body: ``data`` (JSON-like), whether it was in the transport's format, and the API's own
+    error text when the body carries one (``refused``: an error although the HTTP status says success)."""
+
+    def __init__(self, data=None, structured=False, error_text=None, refused=False):
+        self.data = data
+        self.structured = structured
+        self.error_text = error_text
+        self.refused = refused
+
+
+class RestTransport(object):
+    """ErpSync over the REST WebAPI: POST {base}/api/v1/Agents/ErpSync/{Method} with a JSON body."""
+
+    format_name = 'JSON'
+
+    def __init__(self, client):
+        self.client = client
+
+    def send(self, method, body):
+        # Redirects are not followed: requests would turn the POST into a GET, and on an API a redirect
+        # means a wrong url (http to https) or a login page.
+        return self.client.session.post(self.client.base_url + '/api/v1/Agents/ErpSync/' + method,
+                                        json=body if body is not None else {},
+                                        timeout=self.client.params['timeout'], allow_redirects=False)
+
+    @staticmethod
+    def parse(response):
+        try:
+            data = response.json()
+        except ValueError:
+            return Answer()
+        texts = []
+        if isinstance(data, dict):
+            texts = ['%s' % data[k] for k in ('ErrorMessage', 'Message', 'MessageDetail', 'ExceptionMessage') if data.get(k)]
+        # The agents' "internal error object" has Message but none of the carriers' own fields.
+        refused = isinstance(data, dict) and 'Message' in data and 'ErpConnectionId' not in data and 'IsRunning' not in data
+        return Answer(data, True, ' - '.join(texts) or None, refused)
 
 
 class _Failure(object):
@@ -317,13 +348,6 @@ class _Failure(object):
         if self.unclear:
             message += '. The request may or may not have been applied'
         return WebAPIError(message, status=self.status, method=self.method, unclear=self.unclear)
-
-
-def _json_of(response):
-    try:
-        return response.json(), True
-    except ValueError:
-        return None, False
 
 
 def _content_type(response):
