@@ -30,20 +30,23 @@ options:
     description:
       - Password for C(Basic) authentication, with O(username).
       - Exactly one of O(password), O(ticket) and O(access_token) must be given.
-      - If not set, the value of the E(SUPEROFFICE_PASSWORD) environment variable is used.
+      - If no credential option (O(password), O(ticket), O(access_token)) is given, the value of the E(SUPEROFFICE_PASSWORD) environment
+        variable is used; explicit options always win over these variables.
     type: str
   ticket:
     description:
       - A SuperOffice credentials ticket (C(7T:...)), sent in the C(Authorization) header with the C(SOTicket) scheme.
         Tickets expire after 6 hours. SuperOffice Online also needs O(app_token).
       - Exactly one of O(password), O(ticket) and O(access_token) must be given.
-      - If not set, the value of the E(SUPEROFFICE_TICKET) environment variable is used.
+      - If no credential option (O(password), O(ticket), O(access_token)) is given, the value of the E(SUPEROFFICE_TICKET) environment
+        variable is used; explicit options always win over these variables.
     type: str
   access_token:
     description:
       - An OAuth/OpenID Connect access token from SuperID (SuperOffice Online), sent in the C(Authorization) header with the C(Bearer) scheme.
       - Exactly one of O(password), O(ticket) and O(access_token) must be given.
-      - If not set, the value of the E(SUPEROFFICE_ACCESS_TOKEN) environment variable is used.
+      - If no credential option (O(password), O(ticket), O(access_token)) is given, the value of the E(SUPEROFFICE_ACCESS_TOKEN) environment
+        variable is used; explicit options always win over these variables.
     type: str
   app_token:
     description:

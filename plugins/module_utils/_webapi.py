@@ -14,6 +14,7 @@ __metaclass__ = type
 import base64
 import copy
 import email.utils
+import os
 import re
 import time
 import traceback
@@ -36,9 +37,11 @@ except ImportError:
 WEBAPI_ARGUMENT_SPEC = dict(
     url=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_URL'])),
     username=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_USERNAME'])),
-    password=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_PASSWORD'])),
-    ticket=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_TICKET'])),
-    access_token=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_ACCESS_TOKEN'])),
+    # No env_fallback for credentials: their variables are read only when no credential option is given,
+    # so an explicit ticket is not refused because SUPEROFFICE_PASSWORD happens to be set (see _credential()).
+    password=dict(type='str', no_log=True),
+    ticket=dict(type='str', no_log=True),
+    access_token=dict(type='str', no_log=True),
     app_token=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_APP_TOKEN'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['SUPEROFFICE_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['SUPEROFFICE_CA_PATH'])),
@@ -48,6 +51,8 @@ WEBAPI_ARGUMENT_SPEC = dict(
 )
 
 SECRET_OPTIONS = ('password', 'ticket', 'access_token', 'app_token')
+# Each credential option and the environment variable it falls back to.
+CREDENTIAL_OPTIONS = (('password', 'SUPEROFFICE_PASSWORD'), ('ticket', 'SUPEROFFICE_TICKET'), ('access_token', 'SUPEROFFICE_ACCESS_TOKEN'))
 
 # Statuses after which the server did not act on the request, so any request may be sent again.
 NOT_APPLIED_STATUSES = frozenset([429])
@@ -138,8 +143,10 @@ class WebAPIClient(object):
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.request_count = 0
-        self._secrets = [self.params[name] for name in SECRET_OPTIONS if self.params.get(name)]
+        self._secrets = []
         try:
+            self._credential()
+            self._secrets = [self.params[name] for name in SECRET_OPTIONS if self.params.get(name)]
             self.base_url = normalize_base_url(self.params.get('url'))
             self.auth_scheme, authorization = self._authorization()
         except ValueError as e:
@@ -156,23 +163,34 @@ class WebAPIClient(object):
         self.session.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
         self.transport = RestTransport(self)
 
-    def _authorization(self):
-        given = [name for name in ('password', 'ticket', 'access_token') if self.params.get(name)]
+    def _credential(self):
+        """Settle on exactly one credential: the options given, else the environment variables."""
+        given = [name for name, dummy in CREDENTIAL_OPTIONS if self.params.get(name)]
+        source = 'options'
+        if not given:
+            source = 'environment variables'
+            for name, variable in CREDENTIAL_OPTIONS:
+                value = os.environ.get(variable)
+                if value:
+                    self.params[name] = value
+                    self.module.no_log_values.add(value)
+                    given.append(name)
         if len(given) != 1:
-            found = ', '.join(given) if given else 'none'
+            names = ', '.join(given) if source == 'options' else ', '.join(v for n, v in CREDENTIAL_OPTIONS if n in given)
             raise ValueError(
-                'Give exactly one credential: password (with username, for Basic auth on-site), ticket (SOTicket) '
-                'or access_token (Bearer); found: %s. Each also reads its SUPEROFFICE_* environment variable '
-                '(SUPEROFFICE_PASSWORD, SUPEROFFICE_TICKET, SUPEROFFICE_ACCESS_TOKEN): unset the ones you do not use.' % found)
-        if self.params.get('username') and given[0] != 'password':
-            raise ValueError('username is only used with password; remove username (or SUPEROFFICE_USERNAME) '
-                             'when authenticating with %s' % given[0])
-        if given == ['password']:
+                'Give exactly one credential: password (with username, for Basic auth on-site), ticket (SOTicket) or '
+                'access_token (Bearer), as an option or, when no credential option is given, as the environment variable '
+                'SUPEROFFICE_PASSWORD, SUPEROFFICE_TICKET or SUPEROFFICE_ACCESS_TOKEN. Found %s: %s.' % (
+                    source if given else 'neither', names or 'none'))
+        self.credential = given[0]
+
+    def _authorization(self):
+        if self.credential == 'password':
             if not self.params.get('username'):
                 raise ValueError('password needs username (or SUPEROFFICE_USERNAME) for Basic authentication')
             pair = to_bytes('%s:%s' % (self.params['username'], self.params['password']), errors='surrogate_or_strict')
             return 'Basic', 'Basic ' + to_text(base64.b64encode(pair))
-        if given == ['ticket']:
+        if self.credential == 'ticket':
             return 'SOTicket', 'SOTicket %s' % self.params['ticket']
         return 'Bearer', 'Bearer %s' % self.params['access_token']
 

@@ -93,12 +93,37 @@ def test_environment_fallbacks(webapi, run_module, monkeypatch):
     assert webapi.calls[0]['timeout'] == 7.5
 
 
+def test_explicit_credential_wins_over_environment(webapi, run_module, monkeypatch):
+    monkeypatch.setenv('SUPEROFFICE_USERNAME', 'envuser')
+    monkeypatch.setenv('SUPEROFFICE_PASSWORD', SECRETS['password'])
+    webapi.expect('GetEngineStatus', {}, STATUS)
+    run_module(erpsync_engine_info.main, {}, connection=dict(url='https://x.example.com/Cust1', ticket=SECRETS['ticket']))
+    assert webapi.calls[0]['headers']['Authorization'] == 'SOTicket ' + SECRETS['ticket']
+
+
+def test_two_credential_variables_are_refused(webapi, run_module, monkeypatch):
+    monkeypatch.setenv('SUPEROFFICE_PASSWORD', SECRETS['password'])
+    monkeypatch.setenv('SUPEROFFICE_TICKET', SECRETS['ticket'])
+    result = run_module(erpsync_engine_info.main, {}, connection=dict(url='https://x.example.com/Cust1'))
+    assert result['failed'] is True
+    assert 'Found environment variables: SUPEROFFICE_PASSWORD, SUPEROFFICE_TICKET.' in result['msg']
+    assert_no_secret(result)
+    assert webapi.calls == []
+
+
+def test_environment_credential_is_masked_like_an_option(webapi, run_module, monkeypatch):
+    monkeypatch.setenv('SUPEROFFICE_TICKET', SECRETS['ticket'])
+    webapi.expect('GetEngineStatus', {}, {'ErrorMessage': 'ticket %s expired' % SECRETS['ticket']}, status=401)
+    result = run_module(erpsync_engine_info.main, {}, connection=dict(url='https://x.example.com/Cust1'))
+    assert result['failed'] is True
+    assert_no_secret(result)
+
+
 @pytest.mark.parametrize('connection, words', [
-    (dict(), 'found: none'),
-    (dict(username='admin', password=SECRETS['password'], ticket=SECRETS['ticket']), 'found: password, ticket'),
-    (dict(ticket=SECRETS['ticket'], access_token=SECRETS['access_token']), 'found: ticket, access_token'),
+    (dict(), 'Found neither: none.'),
+    (dict(username='admin', password=SECRETS['password'], ticket=SECRETS['ticket']), 'Found options: password, ticket.'),
+    (dict(ticket=SECRETS['ticket'], access_token=SECRETS['access_token']), 'Found options: ticket, access_token.'),
     (dict(password=SECRETS['password']), 'password needs username'),
-    (dict(username='admin', ticket=SECRETS['ticket']), 'username is only used with password'),
 ])
 def test_credentials_must_be_exactly_one(webapi, run_module, connection, words):
     connection['url'] = 'https://crm.example.com/SuperOffice'
