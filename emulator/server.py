@@ -1,0 +1,408 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The JSON/HTTP front-end: routing, auth, content negotiation, faults and the request log.
+
+All ErpSync semantics live in ``store.py``; this module only maps HTTP onto
+``Tenant.call()`` and back.
+"""
+
+from __future__ import (absolute_import, division, print_function)
+__metaclass__ = type
+
+import http
+import json
+import socket
+import socketserver
+import sys
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import admin
+from .auth import authenticate, www_authenticate
+from .reqlog import RequestLog, mask_body
+from .store import NO_CONTENT, AgentError, BadRequest, find_method
+from .xmlwire import to_xml
+
+MAX_BODY = 10 * 1024 * 1024
+JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
+_JSON_MEDIA = ('application/json', 'text/json', 'application/json-patch+json', 'application/merge-patch+json')
+_XML_MEDIA = ('application/xml', 'text/xml')
+
+LOGIN_PAGE = (
+    '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>SuperOffice | Log in</title></head>\n'
+    '<body><h1>Log in to SuperOffice</h1>\n'
+    '<form method="post" action="/login/common/"><label>E-mail <input name="username"></label>\n'
+    '<label>Password <input type="password" name="password"></label>\n'
+    '<button type="submit">Log in</button></form></body></html>\n'
+)
+
+
+def negotiate(accept):
+    """Accept header -> ('json'|'xml', content type), or None when neither is acceptable.
+
+    Highest q wins; on a tie the more specific range, then JSON (ASP.NET's first formatter).
+    """
+    if not accept or not accept.strip():
+        return 'json', JSON_CONTENT_TYPE
+    best = None
+    for part in accept.split(','):
+        fields = part.split(';')
+        media = fields[0].strip().lower()
+        quality = 1.0
+        for param in fields[1:]:
+            name, dummy, value = param.partition('=')
+            if name.strip().lower() == 'q':
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0 or not media:
+            continue
+        if media in _JSON_MEDIA:
+            # The patch media types are answered as plain JSON.
+            candidate = (quality, 2, 1, 'json', media if media in ('application/json', 'text/json') else 'application/json')
+        elif media in _XML_MEDIA:
+            candidate = (quality, 2, 0, 'xml', media)
+        elif media in ('*/*', 'application/*'):
+            candidate = (quality, 0 if media == '*/*' else 1, 1, 'json', 'application/json')
+        elif media == 'text/*':
+            candidate = (quality, 1, 1, 'json', 'text/json')
+        else:
+            continue
+        if best is None or candidate[:3] > best[:3]:
+            best = candidate
+    if best is None:
+        return None
+    return best[3], best[4] + '; charset=utf-8'
+
+
+def rest_error(error_type, message):
+    """The REST error object (entity endpoints; also used here for 401/404/405/500)."""
+    return {'Error': True, 'ErrorType': error_type, 'ErrorMessage': message, 'ErrorSource': 'SuperOffice.WebApi'}
+
+
+def apply_select(result, select):
+    """$select: keep the named top-level properties, null out the others (as the docs describe)."""
+    names = set(s.strip().split('/')[0].lower() for s in select.split(',') if s.strip())
+    if not names:
+        return result
+
+    def one(obj):
+        if not isinstance(obj, dict):
+            return obj
+        return dict((key, value if key.lower() in names else None) for key, value in obj.items())
+    return [one(item) for item in result] if isinstance(result, list) else one(result)
+
+
+class Response(object):
+    def __init__(self, status, body=b'', content_type=None, headers=()):
+        self.status = status
+        self.body = body
+        self.content_type = content_type
+        self.headers = list(headers)
+
+
+# Close the socket without answering (fault kinds drop_*).
+DROP = object()
+
+
+def json_response(status, payload, headers=()):
+    return Response(status, json.dumps(payload, separators=(',', ':'), ensure_ascii=False).encode('utf-8'), JSON_CONTENT_TYPE, headers)
+
+
+def formatted_response(status, payload, fmt, root, item=None, headers=()):
+    """JSON or XML by the negotiated format; fmt None (nothing acceptable) falls back to JSON."""
+    if fmt and fmt[0] == 'xml':
+        return Response(status, to_xml(payload, root, item), fmt[1], headers)
+    response = json_response(status, payload, headers)
+    if fmt:
+        response.content_type = fmt[1]
+    return response
+
+
+class _Exchange(object):
+    """What one WebAPI request did, for the request log."""
+
+    def __init__(self):
+        self.tenant = None
+        self.tenant_name = None
+        self.method = None
+        self.body = None
+        self.auth = 'none'
+        self.app_token = False
+        self.status = None
+        self.fault = None
+
+
+class EmulatorHandler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'SuperOfficeWebAPIEmulator/1.0'
+    # Headers and body leave in one segment, without Nagle's delay (keep-alive latency).
+    disable_nagle_algorithm = True
+    wbufsize = 65536
+
+    def version_string(self):
+        return self.server_version
+
+    def handle_expect_100(self):
+        # wfile is buffered: push the interim "100 Continue" out before waiting for the body.
+        result = BaseHTTPRequestHandler.handle_expect_100(self)
+        self.wfile.flush()
+        return result
+
+    def log_message(self, *args):  # pylint: disable=arguments-differ
+        # Silence the default stderr access log (and its reverse-DNS lookups).
+        pass
+
+    def do_GET(self):
+        self._dispatch()
+
+    def do_POST(self):
+        self._dispatch()
+
+    def do_PUT(self):
+        self._dispatch()
+
+    def do_DELETE(self):
+        self._dispatch()
+
+    def do_PATCH(self):
+        self._dispatch()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _read_body(self):
+        if 'chunked' in self.headers.get('Transfer-Encoding', '').lower():
+            return self._read_chunked()
+        length = self.headers.get('Content-Length')
+        if not length:
+            return b''
+        size = int(length)
+        if size < 0 or size > MAX_BODY:
+            raise ValueError('request body too large')
+        return self.rfile.read(size)
+
+    def _read_chunked(self):
+        chunks = []
+        total = 0
+        while True:
+            size = int(self.rfile.readline(1024).split(b';')[0].strip(), 16)
+            if size == 0:
+                while self.rfile.readline(65536) not in (b'\r\n', b'\n', b''):
+                    pass  # skip trailers
+                return b''.join(chunks)
+            total += size
+            if total > MAX_BODY:
+                raise ValueError('request body too large')
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(1024)
+
+    def _send(self, response):
+        if response is DROP:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        if response.status != 204:  # RFC 9110: no Content-Length (and no body) on 204
+            if response.content_type:
+                self.send_header('Content-Type', response.content_type)
+            self.send_header('Content-Length', str(len(response.body)))
+        if self.close_connection:
+            self.send_header('Connection', 'close')
+        self.end_headers()
+        if response.status != 204:
+            self.wfile.write(response.body)
+
+    def _dispatch(self):
+        try:
+            raw_body = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self._send(json_response(400, {'Message': 'The request is invalid.', 'MessageDetail': 'Bad request framing or body too large.'}))
+            return
+        url = urlsplit(self.path)
+        segments = [unquote(s) for s in url.path.split('/') if s]
+        query = parse_qs(url.query)
+        if segments and segments[0] == '_emulator':
+            status, payload = admin.handle(self.server, self.command, segments[1:], query, raw_body)
+            self._send(json_response(status, payload))
+            return
+
+        exchange = _Exchange()
+        try:
+            response = self._webapi(exchange, segments, query, raw_body)
+        except Exception:  # pylint: disable=broad-except
+            # A bug in the emulator must not kill the connection thread silently.
+            traceback.print_exc()
+            response = json_response(500, rest_error('Exception', 'Internal error in the emulator.'))
+        exchange.status = None if response is DROP else response.status
+        self.server.request_log.add(
+            tenant=exchange.tenant.key if exchange.tenant else exchange.tenant_name,
+            http_method=self.command, path=self.path, method=exchange.method, body=exchange.body,
+            auth=exchange.auth, app_token=exchange.app_token, status=exchange.status, fault=exchange.fault)
+        self._send(response)
+
+    # -- the WebAPI -------------------------------------------------------------------------
+
+    def _webapi(self, exchange, segments, query, raw_body):
+        try:
+            body = json.loads(raw_body.decode('utf-8')) if raw_body.strip() else None
+            body_error = None
+        except ValueError as exc:
+            body, body_error = None, 'The request body is not valid JSON: %s' % exc
+
+        fmt = negotiate(self.headers.get('Accept'))
+        if not segments:
+            return formatted_response(404, rest_error('SoNotFoundException', 'No tenant in the URL.'), fmt, 'Error')
+        exchange.tenant_name = segments[0]
+        tenant = self.server.store.get(segments[0])
+        exchange.body = mask_body(body, tenant.password_keys() if tenant else None)
+        if tenant is None:
+            return formatted_response(404, rest_error('SoNotFoundException', 'Tenant %s not found.' % segments[0]), fmt, 'Error')
+        exchange.tenant = tenant
+
+        rest = [s.lower() for s in segments[1:]]
+        if rest == ['api']:
+            if self.command != 'GET':
+                return formatted_response(405, rest_error('HttpException', 'Use GET on the version URL.'), fmt, 'Error', headers=[('Allow', 'GET')])
+            return formatted_response(200, self._version(tenant), fmt, 'WebApiVersion')
+        method = find_method(segments[5]) if len(rest) == 5 and rest[:4] == ['api', 'v1', 'agents', 'erpsync'] else None
+        if method is None or not tenant.method_enabled(method):
+            return formatted_response(404, rest_error('HttpException', 'No HTTP resource was found that matches the request URI %s.' % self.path),
+                                      fmt, 'Error')
+        exchange.method = method.name
+        return self._agent(exchange, tenant, method, query, body, body_error, fmt)
+
+    def _version(self, tenant):
+        host = self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]
+        version = {'v1': 'http://%s/%s/api/v1' % (host, tenant.key)}
+        version.update(tenant.version)
+        return version
+
+    def _agent(self, exchange, tenant, method, query, body, body_error, fmt):
+        fault = tenant.take_fault(method.name)
+        drop_after = False
+        if fault:
+            exchange.fault = fault['kind']
+            if fault['kind'] == 'delay':
+                time.sleep(fault['seconds'])
+            elif fault['kind'] == 'drop_after_apply':
+                drop_after = True
+            else:
+                return fault_response(fault)
+
+        response = self._authorized_agent(exchange, tenant, method, query, body, body_error, fmt)
+        return DROP if drop_after else response
+
+    def _authorized_agent(self, exchange, tenant, method, query, body, body_error, fmt):
+        auth = authenticate(tenant, self.headers.get('Authorization'), self.headers.get('SO-AppToken'))
+        exchange.auth = auth.scheme
+        exchange.app_token = auth.app_token
+        if not auth.ok:
+            return formatted_response(401, rest_error('UnauthorizedAccessException', auth.error), fmt, 'Error',
+                                      headers=[('WWW-Authenticate', value) for value in www_authenticate(tenant)])
+        if fmt is None:
+            return json_response(406, rest_error('NotAcceptable', 'The Accept header allows neither JSON (application/json, text/json) '
+                                                 'nor XML (application/xml, text/xml).'))
+        if self.command == 'GET':
+            return formatted_response(200, {
+                'Method': method.name, 'HttpMethod': 'POST',
+                'Description': 'ErpSync agent method %s. Use POST with a JSON body to call it; GET only describes it.' % method.name,
+            }, fmt, 'AgentMethodDescription')
+        if self.command != 'POST':
+            return formatted_response(405, rest_error('HttpException', 'Agent methods are called with POST.'), fmt, 'Error',
+                                      headers=[('Allow', 'GET, POST')])
+        try:
+            if body_error:
+                raise BadRequest(body_error)
+            result = tenant.call(method, body)
+        except AgentError as exc:
+            return formatted_response(exc.http_status, exc.body(), fmt, 'Error')
+        if result is NO_CONTENT:
+            return Response(204)
+        select = query.get('$select')
+        if select and method.result_type != 'StringDictionary':
+            result = apply_select(result, select[0])
+        return formatted_response(200, result, fmt, method.result_type or 'anyType', method.item_type)
+
+
+def fault_response(fault):
+    """The answer an injected fault gives instead of the agent (or DROP)."""
+    kind = fault['kind']
+    if kind == 'drop_before_apply':
+        return DROP
+    if kind == 'null':
+        return json_response(200, None)
+    if kind == 'html':
+        return Response(fault['status'], LOGIN_PAGE.encode('utf-8'), 'text/html; charset=utf-8')
+    status = fault['status']
+    headers = [('Retry-After', fault['retry_after'])] if fault.get('retry_after') else []
+    if 'body' in fault:
+        return json_response(status, fault['body'], headers)
+    if status == 421:
+        return Response(status, b'Wrong subdomain used to access tenant', 'text/plain; charset=utf-8', headers)
+    if status == 500:
+        return json_response(status, rest_error('Exception', 'An error has occurred (injected fault).'), headers)
+    try:
+        phrase = http.HTTPStatus(status).phrase
+    except ValueError:
+        phrase = 'Error'
+    return Response(status, ('%d %s' % (status, phrase)).encode('utf-8'), 'text/plain; charset=utf-8', headers)
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # A deep listen backlog: benchmarks open a couple of hundred connections at once.
+    request_queue_size = 512
+
+    def __init__(self, address, store, request_log=None):
+        if ':' in address[0]:
+            self.address_family = socket.AF_INET6
+        self.store = store
+        self.request_log = request_log or RequestLog()
+        self._thread = None
+        ThreadingHTTPServer.__init__(self, address, EmulatorHandler)
+
+    def server_bind(self):
+        # HTTPServer.server_bind() calls socket.getfqdn() (a DNS lookup); skip it.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+    @property
+    def base_url(self):
+        host, port = self.server_address[:2]
+        return 'http://%s:%d' % ('[%s]' % host if ':' in host else host, port)
+
+    def handle_error(self, request, client_address):
+        # Clients that hang up mid-request are normal (drop faults, benchmarks); stay quiet.
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+            return
+        ThreadingHTTPServer.handle_error(self, request, client_address)
+
+    def start_thread(self):
+        """Serve in a daemon thread (for tests and embedding); returns self."""
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={'poll_interval': 0.1}, name='superoffice-emulator')
+        self._thread.daemon = True
+        self._thread.start()
+        return self
+
+    def stop(self):
+        """Stop serving (when start_thread() was used), close the socket and the log file."""
+        if self._thread:
+            self.shutdown()
+            self._thread.join(5)
+            self._thread = None
+        self.server_close()
+        self.request_log.close()
