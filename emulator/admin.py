@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import json
 
+from . import online
 from .faults import KINDS, parse_fault
 from .store import METHODS, DataError
 
@@ -60,6 +61,8 @@ def _requests(server, verb, query):
 def _tenant_route(server, verb, key, rest, raw):
     tenant = _tenant(server, key)
     route = (verb, rest[0] if rest else '')
+    if route[1] in online.ADMIN_ROUTES:  # move, online (emulator/online.py)
+        return online.admin(server, tenant, verb, route[1], _body(raw))
     if route == ('GET', ''):
         return 200, tenant.snapshot()
     if route == ('POST', 'reset'):

@@ -23,7 +23,7 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import admin
+from . import admin, online, soap
 from .auth import authenticate, www_authenticate
 from .reqlog import RequestLog, mask_body
 from .store import NO_CONTENT, AgentError, BadRequest, find_method
@@ -264,6 +264,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             body, body_error = None, 'The request body is not valid JSON: %s' % exc
 
         fmt = negotiate(self.headers.get('Accept'))
+        endpoint = online.route(segments)
+        if endpoint:  # tenant state, signing keys, system-user exchange (emulator/online.py)
+            return Response(*online.handle(self, exchange, endpoint, segments, body, body_error))
         if not segments:
             return formatted_response(404, rest_error('SoNotFoundException', 'No tenant in the URL.'), fmt, 'Error')
         exchange.tenant_name = segments[0]
@@ -272,8 +275,13 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         if tenant is None:
             return formatted_response(404, rest_error('SoNotFoundException', 'Tenant %s not found.' % segments[0]), fmt, 'Error')
         exchange.tenant = tenant
+        wrong_host = online.misdirected(self, tenant)
+        if wrong_host:  # the tenant moved to another host (admin: POST /_emulator/tenants/{T}/move)
+            return Response(*wrong_host)
 
         rest = [s.lower() for s in segments[1:]]
+        if len(rest) == 3 and rest[0] == 'remote':
+            return soap.handle(self, exchange, tenant, segments[2], segments[3], raw_body)  # SOAP front-end (emulator/soap.py)
         if rest == ['api']:
             if self.command != 'GET':
                 return formatted_response(405, rest_error('HttpException', 'Use GET on the version URL.'), fmt, 'Error', headers=[('Allow', 'GET')])

@@ -21,6 +21,7 @@ import threading
 import time
 import uuid
 
+from . import online as _online
 from .timespan import format_timespan, parse_timespan
 
 _MISSING = object()
@@ -337,8 +338,13 @@ def _parse_tenant(key, raw):
         online = raw.get('online', _looks_online(key))
         if not isinstance(online, bool):
             raise DataError('online must be a boolean')
+        try:
+            online_auth = _online.parse_settings(raw)  # state, system_users (emulator/online.py)
+        except ValueError as exc:
+            raise DataError(str(exc))
         return {
             'online': online,
+            'online_auth': online_auth,
             'credentials': credentials,
             'engine': _parse_engine(raw.get('engine') or {}),
             'connectors': connectors,

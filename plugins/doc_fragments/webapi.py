@@ -18,7 +18,34 @@ options:
         or V(https://crm.example.com/SuperOffice) (on-site).
       - A trailing V(/), V(/api) or V(/api/v1) is accepted and removed.
       - If not set, the value of the E(SUPEROFFICE_URL) environment variable is used.
-      - Required (as the option or the environment variable).
+      - Exactly one of O(url) and O(context_identifier) is required (as the option or the environment variable).
+    type: str
+  context_identifier:
+    description:
+      - SuperOffice Online only. The tenant id (customer id), for example V(Cust12345). Instead of O(url), the tenant's
+        current API address is looked up at C(GET https://{environment}.superoffice.com/api/state/{context_identifier})
+        (unauthenticated) once per task, so the numbered host (C(online2), C(online3), ...) never has to be configured.
+      - The task fails, naming the state, when the tenant is not running (for example V(Suspended) or V(OfflineMaintenance)).
+      - When the tenant answers C(HTTP 421 Misdirected Request) because it moved to another host, the address is looked up
+        once more and the request is repeated.
+      - Mutually exclusive with O(url).
+      - If not set, the value of the E(SUPEROFFICE_CONTEXT_IDENTIFIER) environment variable is used.
+    type: str
+  environment:
+    description:
+      - SuperOffice Online only. The SuperOffice environment of the tenant, used with O(context_identifier) to look the tenant up
+        and with O(system_user_token) to log in.
+      - V(sod) is the development environment (C(sod.superoffice.com)), V(stage) the stage/QA environment (C(qaonline.superoffice.com)),
+        V(online) production (C(online.superoffice.com)).
+      - If not set, the value of the E(SUPEROFFICE_ENVIRONMENT) environment variable is used.
+    type: str
+    choices: [sod, stage, online]
+    default: online
+  environment_url:
+    description:
+      - Advanced. Overrides the address of the O(environment), for example V(https://online.superoffice.com); meant for tests
+        against an emulator and for private SuperOffice environments.
+      - If not set, the value of the E(SUPEROFFICE_ENVIRONMENT_URL) environment variable is used.
     type: str
   username:
     description:
@@ -29,30 +56,52 @@ options:
   password:
     description:
       - Password for C(Basic) authentication, with O(username).
-      - Exactly one of O(password), O(ticket) and O(access_token) must be given.
-      - If no credential option (O(password), O(ticket), O(access_token)) is given, the value of the E(SUPEROFFICE_PASSWORD) environment
+      - Exactly one of O(password), O(ticket), O(access_token) and O(system_user_token) must be given.
+      - If no credential option (O(password), O(ticket), O(access_token), O(system_user_token)) is given, the value of the E(SUPEROFFICE_PASSWORD) environment
         variable is used; explicit options always win over these variables.
     type: str
   ticket:
     description:
       - A SuperOffice credentials ticket (C(7T:...)), sent in the C(Authorization) header with the C(SOTicket) scheme.
         Tickets expire after 6 hours. SuperOffice Online also needs O(app_token).
-      - Exactly one of O(password), O(ticket) and O(access_token) must be given.
-      - If no credential option (O(password), O(ticket), O(access_token)) is given, the value of the E(SUPEROFFICE_TICKET) environment
+      - Exactly one of O(password), O(ticket), O(access_token) and O(system_user_token) must be given.
+      - If no credential option (O(password), O(ticket), O(access_token), O(system_user_token)) is given, the value of the E(SUPEROFFICE_TICKET) environment
         variable is used; explicit options always win over these variables.
     type: str
   access_token:
     description:
       - An OAuth/OpenID Connect access token from SuperID (SuperOffice Online), sent in the C(Authorization) header with the C(Bearer) scheme.
-      - Exactly one of O(password), O(ticket) and O(access_token) must be given.
-      - If no credential option (O(password), O(ticket), O(access_token)) is given, the value of the E(SUPEROFFICE_ACCESS_TOKEN) environment
-        variable is used; explicit options always win over these variables.
+      - Exactly one of O(password), O(ticket), O(access_token) and O(system_user_token) must be given.
+      - If no credential option (O(password), O(ticket), O(access_token), O(system_user_token)) is given, the value of the
+        E(SUPEROFFICE_ACCESS_TOKEN) environment variable is used; explicit options always win over these variables.
+    type: str
+  system_user_token:
+    description:
+      - SuperOffice Online only. The system user token of your app for this tenant (C(AppName-...)), for unattended runs. It
+        is signed with O(private_key) (C({token}.{UTC yyyyMMddHHmm}.{RSA SHA-256 signature})) and exchanged at
+        C(https://{environment}.superoffice.com/Login/api/PartnerSystemUser/Authenticate), together with O(app_token), for a
+        signed JWT. The JWT is verified against the environment's published keys and its system user ticket is then sent with
+        the C(SOTicket) scheme in the C(Authorization) header, together with C(SO-AppToken). This happens once per task.
+      - Needs O(app_token), O(private_key) and the tenant id, from O(context_identifier) or from the path of O(url)
+        (V(https://online2.superoffice.com/Cust12345)).
+      - Needs the Python library C(cryptography) on the host that runs the module.
+      - Exactly one of O(password), O(ticket), O(access_token) and O(system_user_token) must be given.
+      - If no credential option (O(password), O(ticket), O(access_token), O(system_user_token)) is given, the value of the
+        E(SUPEROFFICE_SYSTEM_USER_TOKEN) environment variable is used; explicit options always win over these variables.
     type: str
   app_token:
     description:
       - The application token (client secret) of your registered SuperOffice app, sent as the C(SO-AppToken) header.
-        SuperOffice Online requires it together with O(ticket).
+        SuperOffice Online requires it together with O(ticket) and with O(system_user_token).
       - If not set, the value of the E(SUPEROFFICE_APP_TOKEN) environment variable is used.
+    type: str
+  private_key:
+    description:
+      - The RSA private key of your SuperOffice app, used with O(system_user_token). Give the key itself in PEM form
+        (C(-----BEGIN RSA PRIVATE KEY-----) or C(-----BEGIN PRIVATE KEY-----), without a passphrase), the RSA XML form
+        (C(<RSAKeyValue>...)) SuperOffice issues, or the path of a file holding either.
+      - Ignored unless O(system_user_token) is used.
+      - If not set, the value of the E(SUPEROFFICE_PRIVATE_KEY) environment variable is used.
     type: str
   validate_certs:
     description:
@@ -86,11 +135,43 @@ options:
       - If not set, the value of the E(SUPEROFFICE_RETRY_MAX_WAIT) environment variable is used.
     type: float
     default: 60
+  api:
+    description:
+      - Which face of the ErpSync agent to use. V(rest) is the REST WebAPI (C(api/v1/Agents/ErpSync)).
+      - V(soap) uses the SOAP services C(Remote/ServicesNN/ErpSync.svc), for installations older than the REST WebAPI
+        or that only open the SOAP endpoints. Options, results and idempotence are the same.
+      - Over SOAP the credentials travel in the SOAP envelope, not in HTTP headers. O(ticket) is used as it is;
+        O(username) with O(password), or O(access_token), is exchanged once per task for a ticket at
+        C(Remote/ServicesNN/SoPrincipal.svc). O(app_token) is sent as the C(ApplicationToken) SOAP header.
+      - The SOAP ErpSync service of Services versions before Services88 has no C(GetAllConnections) and no
+        C(GetAllConnectors); modules that list connections or connectors fail there with an error naming the version.
+      - If not set, the value of the E(SUPEROFFICE_API) environment variable is used.
+    type: str
+    choices: [rest, soap]
+    default: rest
+  services_version:
+    description:
+      - With O(api=soap), the C(ServicesNN) part of the SOAP address, for example V(Services88) or V(Services86).
+      - When not set, it is read once per task from the unauthenticated version probe C(GET <url>/api)
+        (its C(ServicesCurrent) field, else C(Services)); set it when that probe is not available.
+      - If not set, the value of the E(SUPEROFFICE_SERVICES_VERSION) environment variable is used.
+    type: str
+  soap_version:
+    description:
+      - With O(api=soap), the SOAP version of the endpoint. The SuperOffice WSDLs publish a C(BasicHttpBinding), which is
+        SOAP V(1.1) (C(text/xml) with a C(SOAPAction) header). Use V(1.2) for an endpoint bound to SOAP 1.2
+        (C(application/soap+xml)); a mismatch fails with an error that names this option.
+      - If not set, the value of the E(SUPEROFFICE_SOAP_VERSION) environment variable is used.
+    type: str
+    choices: ['1.1', '1.2']
+    default: '1.1'
 requirements:
   - requests
+  - cryptography (only with O(system_user_token))
 notes:
   - The modules run on the controller (or wherever they are delegated); use C(hosts=localhost) or C(delegate_to=localhost).
   - All modules are in the action group C(superoffice.crm.webapi), so connection options can be set once for all of them
     with C(group/superoffice.crm.webapi) under C(module_defaults).
-  - Secrets (O(password), O(ticket), O(access_token), O(app_token)) are never shown in results, warnings or errors.
+  - Secrets (O(password), O(ticket), O(access_token), O(system_user_token), O(app_token), O(private_key), and the signed token,
+    JWT and ticket derived from them) are never shown in results, warnings or errors.
 '''

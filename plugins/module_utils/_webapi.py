@@ -23,6 +23,7 @@ from ansible.module_utils.api import generate_jittered_backoff
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.module_utils.six.moves.urllib.parse import urlsplit, urlunsplit
+from ansible_collections.superoffice.crm.plugins.module_utils._online import OnlineError, online_tenant
 
 try:
     import requests
@@ -36,23 +37,34 @@ except ImportError:
 
 WEBAPI_ARGUMENT_SPEC = dict(
     url=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_URL'])),
+    # SuperOffice Online: look the tenant address up instead of giving url (plugins/module_utils/_online.py).
+    context_identifier=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_CONTEXT_IDENTIFIER'])),
+    environment=dict(type='str', default='online', choices=['sod', 'stage', 'online'], fallback=(env_fallback, ['SUPEROFFICE_ENVIRONMENT'])),
+    environment_url=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_ENVIRONMENT_URL'])),
     username=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_USERNAME'])),
     # No env_fallback for credentials: their variables are read only when no credential option is given,
     # so an explicit ticket is not refused because SUPEROFFICE_PASSWORD happens to be set (see _credential()).
     password=dict(type='str', no_log=True),
     ticket=dict(type='str', no_log=True),
     access_token=dict(type='str', no_log=True),
+    system_user_token=dict(type='str', no_log=True),
     app_token=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_APP_TOKEN'])),
+    private_key=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_PRIVATE_KEY'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['SUPEROFFICE_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['SUPEROFFICE_CA_PATH'])),
     timeout=dict(type='float', default=30, fallback=(env_fallback, ['SUPEROFFICE_TIMEOUT'])),
     retries=dict(type='int', default=3, fallback=(env_fallback, ['SUPEROFFICE_RETRIES'])),
     retry_max_wait=dict(type='float', default=60, fallback=(env_fallback, ['SUPEROFFICE_RETRY_MAX_WAIT'])),
+    # Transport: the REST WebAPI, or the SOAP services of older installations (plugins/module_utils/_soap.py).
+    api=dict(type='str', default='rest', choices=['rest', 'soap'], fallback=(env_fallback, ['SUPEROFFICE_API'])),
+    services_version=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_SERVICES_VERSION'])),
+    soap_version=dict(type='str', default='1.1', choices=['1.1', '1.2'], fallback=(env_fallback, ['SUPEROFFICE_SOAP_VERSION'])),
 )
 
-SECRET_OPTIONS = ('password', 'ticket', 'access_token', 'app_token')
+SECRET_OPTIONS = ('private_key', 'password', 'ticket', 'access_token', 'system_user_token', 'app_token')
 # Each credential option and the environment variable it falls back to.
-CREDENTIAL_OPTIONS = (('password', 'SUPEROFFICE_PASSWORD'), ('ticket', 'SUPEROFFICE_TICKET'), ('access_token', 'SUPEROFFICE_ACCESS_TOKEN'))
+CREDENTIAL_OPTIONS = (('password', 'SUPEROFFICE_PASSWORD'), ('ticket', 'SUPEROFFICE_TICKET'), ('access_token', 'SUPEROFFICE_ACCESS_TOKEN'),
+                      ('system_user_token', 'SUPEROFFICE_SYSTEM_USER_TOKEN'))
 
 # Statuses after which the server did not act on the request, so any request may be sent again.
 NOT_APPLIED_STATUSES = frozenset([429])
@@ -64,8 +76,12 @@ TRANSIENT_STATUSES = frozenset([429, 502, 503, 504])
 IDEMPOTENT_METHODS = frozenset([
     'GetEngineStatus', 'GetAllConnections', 'GetConnection', 'GetErpConnectionConfigFields',
     'GetAllConnectors', 'GetConfigurationFields', 'TestConnectionById', 'GetErpSyncConnectionSummary',
-    'ChangeEngineInterval', 'DeleteConnection',
+    'ChangeEngineInterval', 'DeleteConnection', 'AuthenticateUsernamePassword', 'AuthenticateWithAccessToken',
 ])
+
+# Options sent as they are in an HTTP header (Authorization: SOTicket / Bearer, SO-AppToken).
+HEADER_OPTIONS = ('ticket', 'access_token', 'app_token')
+_CONTROL_CHARACTERS = re.compile(r'[\x00-\x1f\x7f]')
 
 MASK = '********'
 # urllib3 prefixes socket errors with the connection object: "HTTPConnection(host='x', port=1): " or "<...>: ".
@@ -144,14 +160,17 @@ class WebAPIClient(object):
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.request_count = 0
         self._secrets = []
+        self._check_numbers()
         try:
             self._credential()
             self._secrets = [self.params[name] for name in SECRET_OPTIONS if self.params.get(name)]
-            self.base_url = normalize_base_url(self.params.get('url'))
+            self._check_plain_options()
+            # SuperOffice Online: discovery (context_identifier) and/or system-user authentication; None otherwise.
+            self.online = online_tenant(module, self.credential, self._secrets, USER_AGENT)
+            self.base_url = normalize_base_url(self.online.discover() if self.online and self.online.discovers else self.params.get('url'))
             self.auth_scheme, authorization = self._authorization()
-        except ValueError as e:
+        except (ValueError, OnlineError) as e:
             module.fail_json(msg=str(e))
-        self._check_numbers()
         self.session = requests.Session()
         self.session.headers.update({
             'Authorization': authorization,
@@ -161,7 +180,14 @@ class WebAPIClient(object):
         if self.params.get('app_token'):
             self.session.headers['SO-AppToken'] = self.params['app_token']
         self.session.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
-        self.transport = RestTransport(self)
+        if self.params.get('api') == 'soap':
+            from ansible_collections.superoffice.crm.plugins.module_utils._soap import SoapTransport
+            # SOAP carries the credentials in the envelope (a password or access token is exchanged for a ticket).
+            self.transport = SoapTransport(self, authorization)
+            self.session.headers.pop('Authorization')
+            self.session.headers.pop('SO-AppToken', None)
+        else:
+            self.transport = RestTransport(self)
 
     def _credential(self):
         """Settle on exactly one credential: the options given, else the environment variables."""
@@ -178,9 +204,10 @@ class WebAPIClient(object):
         if len(given) != 1:
             names = ', '.join(given) if source == 'options' else ', '.join(v for n, v in CREDENTIAL_OPTIONS if n in given)
             raise ValueError(
-                'Give exactly one credential: password (with username, for Basic auth on-site), ticket (SOTicket) or '
-                'access_token (Bearer), as an option or, when no credential option is given, as the environment variable '
-                'SUPEROFFICE_PASSWORD, SUPEROFFICE_TICKET or SUPEROFFICE_ACCESS_TOKEN. Found %s: %s.' % (
+                'Give exactly one credential: password (with username, for Basic auth on-site), ticket (SOTicket), '
+                'access_token (Bearer) or system_user_token (SuperOffice Online, with app_token and private_key), as an option or, '
+                'when no credential option is given, as the environment variable SUPEROFFICE_PASSWORD, SUPEROFFICE_TICKET, '
+                'SUPEROFFICE_ACCESS_TOKEN or SUPEROFFICE_SYSTEM_USER_TOKEN. Found %s: %s.' % (
                     source if given else 'neither', names or 'none'))
         self.credential = given[0]
 
@@ -192,7 +219,23 @@ class WebAPIClient(object):
             return 'Basic', 'Basic ' + to_text(base64.b64encode(pair))
         if self.credential == 'ticket':
             return 'SOTicket', 'SOTicket %s' % self.params['ticket']
+        if self.credential == 'system_user_token':
+            # Signed, exchanged and verified once per module run (a system user ticket lasts 6 hours).
+            return 'SOTicket', 'SOTicket %s' % self.online.system_user_ticket()
         return 'Bearer', 'Bearer %s' % self.params['access_token']
+
+    def _check_plain_options(self):
+        """Refuse, before any request, values that requests would reject at send time (with a traceback)."""
+        for name in HEADER_OPTIONS:
+            value = self.params.get(name)
+            if value and _CONTROL_CHARACTERS.search(value):
+                # Never show the value: it is a secret.
+                raise ValueError('%s contains a line break or another control character; give the %s on one line, '
+                                 'without surrounding quotes or newlines' % (name, name.replace('_', ' ')))
+        ca_path = self.params.get('ca_path')
+        if ca_path and self.params['validate_certs'] and not os.path.exists(ca_path):
+            raise ValueError('ca_path %s does not exist: give the PEM CA bundle file (or a directory of hashed CA certificates) '
+                             'that verifies the server' % ca_path)
 
     def _check_numbers(self):
         for name, low in (('timeout', 0.001), ('retries', 0), ('retry_max_wait', 0)):
@@ -217,13 +260,25 @@ class WebAPIClient(object):
         delays = generate_jittered_backoff(retries=self.params['retries'], delay_base=1,
                                            delay_threshold=max(1, int(self.params['retry_max_wait'])))
         attempt = 0
+        rediscovered = False
         while True:
             attempt += 1
             failure, answer = self._attempt(method, body, repeatable)
             if failure is None:
                 return answer
+            if failure.status == 421 and self.online and self.online.discovers and not rediscovered:
+                # The tenant moved to another numbered host; 421 means nothing was done, so any request may be repeated.
+                rediscovered = True
+                try:
+                    self.base_url = normalize_base_url(self.online.discover())
+                except (ValueError, OnlineError) as e:
+                    raise WebAPIError('ErpSync %s failed: HTTP 421 Misdirected Request, and looking the tenant address up again failed: %s' % (
+                        method, e), status=421, method=method)
+                continue
             retry_in = next(delays, None)
             if not failure.retryable or retry_in is None:
+                if failure.in_flight:
+                    self._settle(method)
                 raise failure.to_webapi_error()
             if failure.retry_after is not None:
                 retry_in = failure.retry_after
@@ -231,6 +286,18 @@ class WebAPIClient(object):
             self.module.warn('%s: %s; retrying in %.1f s (retry %d of %d)' % (
                 method, failure.reason, retry_in, attempt, self.params['retries']))
             time.sleep(retry_in)
+
+    def _settle(self, method):
+        """A write that timed out may still be running on the server: give it time to end before the caller re-reads.
+
+        Otherwise the re-read can come before the late write lands, and the caller would send it again (a second
+        flip, a second connection). The wait is ``timeout`` once more, at most ``retry_max_wait``.
+        """
+        wait = min(self.params['timeout'], self.params['retry_max_wait'])
+        if wait > 0:
+            self.module.warn('%s: no answer within %s s, so the request may still be running on the server; waiting %.1f s '
+                             'before the state is read again' % (method, self.params['timeout'], wait))
+            time.sleep(wait)
 
     def _attempt(self, method, body, repeatable):
         """One request. Returns (None, answer) on success, or (_Failure, None)."""
@@ -244,9 +311,9 @@ class WebAPIClient(object):
         except requests.exceptions.ConnectTimeout:
             return _Failure(method, 'connecting to %s timed out' % self.base_url, retryable=True), None
         except requests.exceptions.Timeout:
-            # The request was sent: a write may have been applied.
+            # The request was sent: a write may have been applied, or may still be running on the server.
             return _Failure(method, 'no answer from %s within %s s (timeout)' % (self.base_url, self.params['timeout']),
-                            retryable=repeatable, unclear=not repeatable), None
+                            retryable=repeatable, unclear=not repeatable, in_flight=not repeatable), None
         except requests.exceptions.ConnectionError as e:
             # A connection that was never made carried no request, so even a toggle may be sent again.
             safe = repeatable or _never_connected(e)
@@ -281,6 +348,9 @@ class WebAPIClient(object):
     def _detail(self, answer, response):
         if answer.error_text:
             return ': ' + self.scrub(answer.error_text)
+        if not answer.structured and 'html' in _content_type(response):
+            # A proxy's or gateway's error page, or a single sign-on login page: say so, whatever the status.
+            return ' with an HTML page instead of %s (a proxy, firewall or login page may be in the way)' % self.transport.format_name
         if not answer.structured and response.content and 'html' not in _content_type(response):
             return ': ' + self.scrub(response.text.strip()[:300])
         return ''
@@ -302,11 +372,12 @@ class WebAPIClient(object):
         if status == 404:
             return ('HTTP 404 Not Found%s: check url (the tenant base, e.g. https://online2.superoffice.com/Cust12345 or '
                     'https://crm.example.com/SuperOffice); this server may also lack the ErpSync REST agent' % detail)
+        if status == 421 and self.online and self.online.discovers:
+            return ('HTTP 421 Misdirected Request%s: the tenant still answered from another host after its address was looked up '
+                    'again at %s/api/state/%s' % (detail, self.online.base, self.online.context_identifier))
         if status == 421:
             return ('HTTP 421 Misdirected Request%s: the tenant is served from another host now. Look up its current '
                     'address (https://online.superoffice.com/api/state/<ContextId>, field Api) and update url' % detail)
-        if not answer.structured and 'html' in _content_type(response):
-            return 'HTTP %d with an HTML page instead of JSON: a proxy, firewall or login page may be in the way' % status
         return 'HTTP %d%s' % (status, detail)
 
 
@@ -353,13 +424,14 @@ class RestTransport(object):
 class _Failure(object):
     """One failed attempt: whether to retry, and the error to raise if not."""
 
-    def __init__(self, method, reason, status=None, retryable=False, unclear=False, retry_after=None):
+    def __init__(self, method, reason, status=None, retryable=False, unclear=False, retry_after=None, in_flight=False):
         self.method = method
         self.reason = reason
         self.status = status
         self.retryable = retryable
         self.unclear = unclear
         self.retry_after = retry_after
+        self.in_flight = in_flight  # no answer in time: the server may still be working on it
 
     def to_webapi_error(self):
         message = 'ErpSync %s failed: %s' % (self.method, self.reason)

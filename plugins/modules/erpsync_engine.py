@@ -18,7 +18,7 @@ description:
   - Starting or stopping only B(queues) a request to the SuperOffice batch system (C(ChangeEngineStatus)); with O(wait=true)
     the module polls until the engine shows the new state.
 author:
-  - superoffice.crm contributors
+  - superoffice.crm contributors (!UNKNOWN)
 extends_documentation_fragment:
   - superoffice.crm.webapi
   - superoffice.crm.attributes

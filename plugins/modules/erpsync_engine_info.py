@@ -15,7 +15,7 @@ description:
   - Reads whether the ERP Sync engine of a SuperOffice tenant is running, its status message and its polling interval.
   - Makes exactly one request (C(GetEngineStatus)).
 author:
-  - superoffice.crm contributors
+  - superoffice.crm contributors (!UNKNOWN)
 extends_documentation_fragment:
   - superoffice.crm.webapi
   - superoffice.crm.attributes.INFO_MODULE

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import contextlib
 import json
+import os
 
 import pytest
 import requests
@@ -51,8 +52,12 @@ class FakeWebAPI(object):
         self.expected.append(Expected(method, body, answer, status, headers, raw, error))
         return self
 
-    def post(self, session, url, json=None, timeout=None, **kwargs):  # pylint: disable=redefined-outer-name
-        method = url.split(AGENT_PATH, 1)[1] if AGENT_PATH in url else url
+    def get(self, session, url, timeout=None, **kwargs):
+        """A GET (tenant discovery, signing keys) is expected as ``expect('GET ' + full_url, answer=...)``."""
+        return self.post(session, url, timeout=timeout, _method='GET ' + url, **kwargs)
+
+    def post(self, session, url, json=None, timeout=None, _method=None, **kwargs):  # pylint: disable=redefined-outer-name
+        method = _method or (url.split(AGENT_PATH, 1)[1] if AGENT_PATH in url else url)
         self.calls.append(dict(method=method, body=json, url=url, headers=dict(session.headers), timeout=timeout))
         assert self.expected, 'unexpected request %s %r (no more requests were expected)' % (method, json)
         want = self.expected.pop(0)
@@ -87,7 +92,16 @@ class FakeWebAPI(object):
 @pytest.fixture
 def webapi(monkeypatch):
     fake = FakeWebAPI()
-    monkeypatch.setattr(requests.Session, 'post', lambda session, url, **kw: fake.post(session, url, **kw))
+
+    # Plain functions (not fake's bound methods), so that the session is passed as the first argument.
+    def post(session, url, **kwargs):
+        return fake.post(session, url, **kwargs)
+
+    def get(session, url, **kwargs):
+        return fake.get(session, url, **kwargs)
+
+    monkeypatch.setattr(requests.Session, 'post', post)
+    monkeypatch.setattr(requests.Session, 'get', get)
     monkeypatch.setattr('time.sleep', fake.sleeps.append)
     yield fake
     fake.assert_done()
@@ -117,9 +131,9 @@ ONSITE = dict(url='https://crm.example.com/SuperOffice', username='admin', passw
 @pytest.fixture
 def run_module(capsys, monkeypatch):
     """run_module(main, args, check_mode=False, diff=False) -> the module's JSON result as Ansible would see it."""
-    for name in ('URL', 'USERNAME', 'PASSWORD', 'TICKET', 'ACCESS_TOKEN', 'APP_TOKEN', 'VALIDATE_CERTS', 'CA_PATH',
-                 'TIMEOUT', 'RETRIES', 'RETRY_MAX_WAIT'):
-        monkeypatch.delenv('SUPEROFFICE_' + name, raising=False)
+    # Every option falls back to a SUPEROFFICE_* variable: none from the developer's shell may leak into a test.
+    for name in [n for n in os.environ if n.startswith('SUPEROFFICE_')]:
+        monkeypatch.delenv(name)
 
     def run(main, args, check_mode=False, diff=False, connection=None):
         full = dict(ONSITE if connection is None else connection)

@@ -191,8 +191,12 @@ def test_tls_failure_names_ca_path(webapi, run_module):
 
 def test_ca_path_and_validate_certs_reach_the_session(monkeypatch, run_module, tmp_path):
     seen = []
-    monkeypatch.setattr(requests.Session, 'post', lambda session, url, **kw: seen.append(session.verify) or (_ for _ in ()).throw(
-        requests.exceptions.SSLError('stop')))
+
+    def refuse(session, url, **kwargs):
+        seen.append(session.verify)
+        raise requests.exceptions.SSLError('stop')
+
+    monkeypatch.setattr(requests.Session, 'post', refuse)
     bundle = tmp_path / 'ca.pem'
     bundle.write_text(u'x')
     run_module(erpsync_engine_info.main, dict(ca_path=str(bundle)))
@@ -310,3 +314,95 @@ class _FakeModule(object):
 def _client(monkeypatch):
     monkeypatch.setattr('time.sleep', lambda s: None)
     return _webapi.WebAPIClient(_FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket']))
+
+
+def test_write_that_timed_out_waits_before_the_caller_re_reads(webapi):
+    """The late toggle may still land: the caller's re-read must come after it, or it would flip a second time."""
+    module = _FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket'], timeout=4.0, retry_max_wait=10.0)
+    client = _webapi.WebAPIClient(module)
+    webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 3}, error=requests.exceptions.ReadTimeout('read timed out'))
+    with pytest.raises(_webapi.WebAPIError) as info:
+        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3})
+    assert info.value.unclear is True
+    assert 'within 4.0 s (timeout)' in info.value.message
+    assert webapi.sleeps == [4.0]
+    assert module.warnings == ['ToggleErpConnectionActive: no answer within 4.0 s, so the request may still be running on the server; '
+                               'waiting 4.0 s before the state is read again']
+
+
+def test_settling_wait_is_capped_by_retry_max_wait(webapi):
+    module = _FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket'], timeout=30.0, retry_max_wait=2.0)
+    client = _webapi.WebAPIClient(module)
+    webapi.expect('SaveConnection', error=requests.exceptions.ReadTimeout('read timed out'))
+    with pytest.raises(_webapi.WebAPIError):
+        client.call('SaveConnection', {'Connection': {}})
+    assert webapi.sleeps == [2.0]
+
+
+@pytest.mark.parametrize('error', [
+    requests.exceptions.ConnectionError(ConnectionResetError(104, 'Connection reset by peer')),
+    requests.exceptions.ConnectTimeout('connect timed out'),
+])
+def test_no_settling_wait_when_the_server_is_done(webapi, error):
+    """A dropped connection or one never made leaves nothing running on the server: no wait before the re-read."""
+    module = _FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket'], retries=0)
+    client = _webapi.WebAPIClient(module)
+    webapi.expect('ToggleErpConnectionActive', error=error)
+    with pytest.raises(_webapi.WebAPIError):
+        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3})
+    assert webapi.sleeps == [] and module.warnings == []
+
+
+def test_read_that_timed_out_is_retried_without_settling(webapi, run_module):
+    webapi.expect('GetEngineStatus', {}, error=requests.exceptions.ReadTimeout('read timed out'))
+    webapi.expect('GetEngineStatus', {}, STATUS)
+    result = run_module(erpsync_engine_info.main, dict(timeout=1))
+    assert result['engine']['running'] is True
+    assert len(result['warnings']) == 1 and 'within 1.0 s (timeout); retrying' in result['warnings'][0]
+
+
+@pytest.mark.parametrize('status', [401, 403, 404, 500, 502])
+def test_html_page_is_reported_as_such_with_its_status(webapi, run_module, status):
+    """A proxy or single sign-on page answers with HTML whatever the status; the message says so next to the status."""
+    for dummy in range(2 if status == 502 else 1):
+        webapi.expect('GetEngineStatus', {}, raw='<html><body>Sign in to continue</body></html>', status=status,
+                      headers={'Content-Type': 'text/html; charset=utf-8'})
+    result = run_module(erpsync_engine_info.main, dict(retries=1))
+    assert result['failed'] is True and result['status'] == status
+    assert 'HTTP %d' % status in result['msg']
+    assert 'with an HTML page instead of JSON (a proxy, firewall or login page may be in the way)' in result['msg'], result['msg']
+
+
+@pytest.mark.parametrize('connection, option', [
+    (dict(url='https://crm.example.com/SuperOffice', ticket='7T:dGlja2V0\n'), 'ticket'),
+    (dict(url='https://online2.superoffice.com/Cust1', access_token='8A:Cust1.token\r\nX-Injected: 1'), 'access_token'),
+    (dict(url='https://online2.superoffice.com/Cust1', ticket=SECRETS['ticket'], app_token='app\tToken'), 'app_token'),
+])
+def test_header_values_with_line_breaks_fail_before_any_request(webapi, run_module, connection, option):
+    """requests refuses such header values at send time with a traceback; name the option instead, never the value."""
+    result = run_module(erpsync_engine_info.main, {}, connection=connection)
+    assert result['failed'] is True
+    assert result['msg'].startswith('%s contains a line break or another control character' % option)
+    assert webapi.calls == []
+    assert 'dGlja2V0' not in result['msg'] and 'token' not in result['msg'].split(' contains')[0].replace(option, '')
+
+
+def test_ticket_from_the_environment_is_checked_too(webapi, run_module, monkeypatch):
+    monkeypatch.setenv('SUPEROFFICE_TICKET', '7T:dGlja2V0\n')
+    result = run_module(erpsync_engine_info.main, {}, connection=dict(url='https://crm.example.com/SuperOffice'))
+    assert result['failed'] is True and result['msg'].startswith('ticket contains a line break')
+    assert webapi.calls == []
+
+
+def test_missing_ca_path_fails_before_any_request(webapi, run_module, tmp_path):
+    missing = str(tmp_path / 'no-such-bundle.pem')
+    result = run_module(erpsync_engine_info.main, dict(ca_path=missing))
+    assert result['failed'] is True
+    assert result['msg'].startswith('ca_path %s does not exist' % missing)
+    assert webapi.calls == []
+
+
+def test_ca_path_is_not_checked_when_certificates_are_not_verified(webapi, run_module, tmp_path):
+    webapi.expect('GetEngineStatus', {}, STATUS)
+    result = run_module(erpsync_engine_info.main, dict(ca_path=str(tmp_path / 'unused.pem'), validate_certs=False))
+    assert result['engine']['running'] is True

@@ -9,7 +9,6 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine, erpsync_engine_info
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import WebAPIError
 
 
 def status(running=False, interval='00:05:00', message='Idle'):
