@@ -103,7 +103,8 @@ def test_replay_seed(client, name):
         assert body[0].tag.endswith('}' + method)
         answer = response.find('{http://www.w3.org/2003/05/soap-envelope}Body')[0]
         assert answer.tag.endswith('}%sResponse' % method)
-        pytest.skip('SOAP transport: issue 10')
+        # The SOAP replay against the emulator is test_soap_emulator.py; here only that the seed is well formed.
+        return
 
     http_method, path, headers, body, status, response_headers, sample = parse_rest_seed(text)
     assert headers.get('Authorization', '').startswith('Basic ')  # the docs' on-site sample credential (tje0)
