@@ -1,0 +1,531 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# The test command of the superoffice.crm collection (CI: .ci/run).
+
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+Usage: bash scripts/test.sh [--help]
+
+Runs every test stage of the superoffice.crm collection and sets up all it
+needs by itself (virtualenvs under .tmp/venv, the ansible-test pip bootstrap
+stand-in, shellcheck via apt when running as root, the emulator).
+
+Stages (in this order):
+  sanity       ansible-test sanity --venv --python 3.11 (all tests, no ignore files)
+  units        ansible-test units --venv --python 3.11
+  integration  ansible-test integration --venv --python 3.11 --continue-on-error
+               (each target starts its own emulator, see tests/integration/README.md)
+  lint         ansible-lint --profile production --offline
+  changelog    antsibull-changelog lint
+  build        ansible-galaxy collection build + install into .tmp/installed,
+               then tests/installed/smoke.yml against the installed collection
+  docs         ansible-doc for every module and every role with meta/argument_specs.yml,
+               antsibull-docs lint-collection-docs --plugin-docs
+sanity, units and integration run on every ansible-core line; the other stages
+run once, with the newest line's toolchain (tests/requirements/core-2.19.txt).
+
+Environment:
+  SUPEROFFICE_TEST_CORE="2.19 2.18"   ansible-core lines (space-separated); default:
+                                  every line meta/runtime.yml's requires_ansible claims
+                                  (each needs a tests/requirements/core-X.Y.txt)
+  SUPEROFFICE_TEST_STAGES="sanity units integration lint changelog build docs"
+  SUPEROFFICE_TEST_TIMEOUT=1800   per-command timeout in seconds
+  SUPEROFFICE_TEST_BUDGET=4800    whole-run budget in seconds: stages that would start
+                                  later are reported "not run" (failed), so the summary
+                                  is always printed before CI's 90-minute limit
+  SUPEROFFICE_TEST_NO_APT=1       do not apt-get install shellcheck
+  SUPEROFFICE_TEST_VERBOSE=1      pass -v to ansible-test
+
+The copy that ansible-test works on is .tmp/collections/ansible_collections/superoffice/crm
+(tracked + untracked-not-ignored files, recreated on every run). The last line
+printed is "N passed, N failed" (stages); the exit code is non-zero if any failed.
+EOF
+}
+
+case "${1:-}" in
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    "") ;;
+    *)
+        echo "test.sh: unknown argument: $1 (see --help)" >&2
+        exit 2
+        ;;
+esac
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TMP="${ROOT}/.tmp"
+COPY_PARENT="${TMP}/collections"
+COPY="${COPY_PARENT}/ansible_collections/superoffice/crm"
+NEWEST_CORE="2.19"
+MATRIX_STAGES=" sanity units integration "
+ALL_STAGES="sanity units integration lint changelog build docs"
+STAGES="${SUPEROFFICE_TEST_STAGES:-${ALL_STAGES}}"
+TIMEOUT="${SUPEROFFICE_TEST_TIMEOUT:-1800}"
+BUDGET="${SUPEROFFICE_TEST_BUDGET:-4800}"
+ANSIBLE_TEST_VERBOSITY=()
+if [[ "${SUPEROFFICE_TEST_VERBOSE:-0}" == 1 ]]; then
+    ANSIBLE_TEST_VERBOSITY=(-v)
+fi
+
+# shellcheck source=scripts/lib/emulator.sh
+source "${ROOT}/scripts/lib/emulator.sh"
+export SUPEROFFICE_EMULATOR_NO_TRAP=1
+cleanup() {
+    emulator_stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+export PYTHONDONTWRITEBYTECODE=1
+export ANSIBLE_NOCOLOR=1
+export ANSIBLE_FORCE_COLOR=0
+export PY_COLORS=0
+export NO_COLOR=1
+
+for stage in ${STAGES}; do
+    if [[ " ${ALL_STAGES} " != *" ${stage} "* ]]; then
+        echo "test.sh: unknown stage '${stage}' in SUPEROFFICE_TEST_STAGES (known: ${ALL_STAGES})" >&2
+        exit 2
+    fi
+done
+# The ansible-core lines meta/runtime.yml claims (requires_ansible: '>=X.Y...'):
+# every line with a tests/requirements/core-X.Y.txt from X.Y up.
+claimed_core_lines() {
+    python3 - "${ROOT}" <<'PYEOF'
+import glob
+import os
+import re
+import sys
+
+root = sys.argv[1]
+with open(os.path.join(root, 'meta', 'runtime.yml')) as f:
+    match = re.search(r"""^requires_ansible:\s*['"]?\s*>=\s*(\d+)\.(\d+)""", f.read(), re.M)
+if not match:
+    sys.exit("test.sh: cannot read a '>=X.Y' requires_ansible from meta/runtime.yml")
+minimum = (int(match.group(1)), int(match.group(2)))
+have = sorted(
+    (tuple(int(p) for p in re.search(r'core-(\d+\.\d+)\.txt$', path).group(1).split('.'))
+     for path in glob.glob(os.path.join(root, 'tests', 'requirements', 'core-*.txt'))),
+    reverse=True)
+if not have or minimum < have[-1]:
+    sys.exit('test.sh: meta/runtime.yml claims ansible-core >=%d.%d, but tests/requirements/ has no core-%d.%d.txt: '
+             'add one (and test it) or claim less' % (minimum + minimum))
+print(' '.join('%d.%d' % line for line in have if line >= minimum))
+PYEOF
+}
+if [[ -n "${SUPEROFFICE_TEST_CORE:-}" ]]; then
+    CORE_LINES="${SUPEROFFICE_TEST_CORE}"
+else
+    CORE_LINES="$(claimed_core_lines)"
+fi
+
+for core in ${CORE_LINES}; do
+    if [[ ! -f "${ROOT}/tests/requirements/core-${core}.txt" ]]; then
+        echo "test.sh: no tests/requirements/core-${core}.txt for ansible-core line '${core}'" >&2
+        exit 2
+    fi
+done
+
+log() {
+    printf '\n==> %s\n' "$*"
+}
+
+now() {
+    date +%s
+}
+
+# Run a command with the per-command timeout (capped by what is left of the
+# whole run's time budget), echoing it first.
+run() {
+    local limit=$((DEADLINE - $(now)))
+    if ((limit > TIMEOUT)); then
+        limit="${TIMEOUT}"
+    fi
+    if ((limit <= 0)); then
+        echo "time budget of ${BUDGET}s used up: not running $1" >&2
+        return 124
+    fi
+    printf '+ %s\n' "$*"
+    timeout --kill-after=30 "${limit}" "$@"
+}
+
+# ---------------------------------------------------------------------------
+# Set-up
+# ---------------------------------------------------------------------------
+
+find_python311() {
+    local candidate
+    for candidate in python3.11 python3 python; do
+        if command -v "${candidate}" >/dev/null 2>&1 &&
+            "${candidate}" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+            command -v "${candidate}"
+            return 0
+        fi
+    done
+    echo "test.sh: Python 3.11 not found on PATH" >&2
+    return 1
+}
+
+# venv_for CORE: create or re-use .tmp/venv/core-CORE; prints its path.
+venv_for() {
+    local core="$1" req venv stamp want python
+    req="${ROOT}/tests/requirements/core-${core}.txt"
+    venv="${TMP}/venv/core-${core}"
+    python="$(find_python311)"
+    want="$({
+        sha256sum "${req}" | cut -d' ' -f1
+        "${python}" -c 'import sys; print(sys.version)'
+    } | sha256sum | cut -d' ' -f1)"
+    stamp="${venv}/.superoffice-stamp"
+    if [[ -x "${venv}/bin/python" && -f "${stamp}" && "$(cat "${stamp}")" == "${want}" ]]; then
+        echo "re-using ${venv} (requirements unchanged)" >&2
+    else
+        echo "creating ${venv} from tests/requirements/core-${core}.txt" >&2
+        rm -rf "${venv}"
+        mkdir -p "${TMP}/venv"
+        "${python}" -m venv "${venv}" >&2
+        "${venv}/bin/python" -m pip install --quiet --upgrade pip >&2
+        "${venv}/bin/python" -m pip install --quiet -r "${req}" >&2
+        printf '%s\n' "${want}" >"${stamp}"
+    fi
+    printf '%s\n' "${venv}"
+}
+
+# ansible-test bootstraps pip in its venvs with a get-pip.py it downloads from
+# a host that is not reachable here. It first looks in its cache, so put a
+# stand-in there that uses ensurepip + pip install (from the package index).
+install_get_pip_standin() {
+    local venv="$1" version cache
+    version="$("${venv}/bin/python" - <<'PYEOF'
+import os
+import re
+
+import ansible_test
+
+path = os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')
+with open(path) as f:
+    text = f.read()
+match = re.search(r"default_packages\s*=\s*dict\(\s*pip='([^']+)'", text)
+if not match:
+    raise SystemExit('cannot find the pip version in %s' % path)
+print(match.group(1))
+PYEOF
+)"
+    cache="${HOME}/.ansible/test/cache/get_pip_${version//./_}.py"
+    if [[ -f "${cache}" ]]; then
+        echo "pip bootstrap for pip ${version}: ${cache} exists" >&2
+        return 0
+    fi
+    mkdir -p "$(dirname "${cache}")"
+    cat >"${cache}.tmp" <<'PYEOF'
+# Stand-in for get-pip.py written by superoffice.crm scripts/test.sh: ansible-test
+# runs it (as __main__, in an empty virtualenv) with pip options and packages.
+import subprocess
+import sys
+
+args = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-wheel')]
+subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'])
+subprocess.check_call([sys.executable, '-m', 'pip', 'install'] + args)
+PYEOF
+    mv "${cache}.tmp" "${cache}"
+    echo "pip bootstrap for pip ${version}: wrote stand-in ${cache}" >&2
+}
+
+ensure_shellcheck() {
+    if command -v shellcheck >/dev/null 2>&1; then
+        return 0
+    fi
+    if [[ "${SUPEROFFICE_TEST_NO_APT:-0}" == 1 || "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "WARNING: shellcheck is not installed: ansible-test's shellcheck sanity test will be skipped" >&2
+        return 0
+    fi
+    echo "installing shellcheck (apt) so that the shellcheck sanity test runs" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -qq shellcheck >/dev/null 2>&1; then
+        apt-get update -qq >/dev/null 2>&1 || true
+        apt-get install -y -qq shellcheck >/dev/null 2>&1 || true
+    fi
+    if ! command -v shellcheck >/dev/null 2>&1; then
+        echo "WARNING: could not install shellcheck: ansible-test's shellcheck sanity test will be skipped" >&2
+    fi
+}
+
+# Fresh copy of the tracked + untracked-not-ignored files, in its own git repo
+# (git init + add) so that ansible-test lists exactly those files instead of
+# walking up to the outer repository, where .tmp/ is ignored.
+make_copy() {
+    rm -rf "${COPY_PARENT}"
+    mkdir -p "${COPY}"
+    (
+        cd "${ROOT}"
+        git ls-files -z -co --exclude-standard |
+            while IFS= read -r -d '' file; do
+                if [[ -e "${file}" || -L "${file}" ]]; then
+                    printf '%s\0' "${file}"
+                fi
+            done |
+            tar --null -T - -cf - | tar -xf - -C "${COPY}"
+    )
+    (
+        cd "${COPY}"
+        git init -q .
+        git add -A
+    )
+    echo "copied $(cd "${COPY}" && git ls-files | wc -l) files to ${COPY}" >&2
+}
+
+# ---------------------------------------------------------------------------
+# Stages. Each runs in a subshell with set -e; its exit status is the result.
+# ---------------------------------------------------------------------------
+
+stage_sanity() {
+    local venv="$1" ignores
+    cd "${COPY}"
+    ignores="$(find tests/sanity -maxdepth 1 -name 'ignore-*.txt' 2>/dev/null || true)"
+    if [[ -n "${ignores}" ]]; then
+        echo "sanity ignore files are not allowed (fix the code instead): ${ignores}" >&2
+        return 1
+    fi
+    PATH="${venv}/bin:${PATH}" run ansible-test sanity --venv --python 3.11 --color no "${ANSIBLE_TEST_VERBOSITY[@]}"
+}
+
+stage_units() {
+    local venv="$1"
+    cd "${COPY}"
+    PATH="${venv}/bin:${PATH}" run ansible-test units --venv --python 3.11 --color no "${ANSIBLE_TEST_VERBOSITY[@]}"
+}
+
+stage_integration() {
+    local venv="$1"
+    cd "${COPY}"
+    PATH="${venv}/bin:${PATH}" run ansible-test integration --venv --python 3.11 --continue-on-error --color no "${ANSIBLE_TEST_VERBOSITY[@]}"
+}
+
+stage_lint() {
+    local venv="$1"
+    cd "${COPY}"
+    # --offline: no collection dependency installs, no schema refresh. The
+    # collection's own modules resolve through the copy's collections path.
+    PATH="${venv}/bin:${PATH}" ANSIBLE_LINT_SKIP_VERSION_CHECK=1 \
+        ANSIBLE_COLLECTIONS_PATH="${COPY_PARENT}" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
+        run ansible-lint --profile production --offline --nocolor
+}
+
+stage_changelog() {
+    local venv="$1"
+    cd "${COPY}"
+    PATH="${venv}/bin:${PATH}" run antsibull-changelog lint
+}
+
+stage_build() {
+    local venv="$1" tarball listing smoke_dir
+    export PATH="${venv}/bin:${PATH}"
+    rm -rf "${TMP}/build" "${TMP}/installed" "${TMP}/smoke"
+    mkdir -p "${TMP}/build" "${TMP}/installed" "${TMP}/smoke"
+    cd "${COPY}"
+    run ansible-galaxy collection build --force --output-path "${TMP}/build" .
+    tarball="$(find "${TMP}/build" -maxdepth 1 -name 'superoffice-crm-*.tar.gz' | head -n 1)"
+    [[ -n "${tarball}" ]] || {
+        echo "no tarball in ${TMP}/build" >&2
+        return 1
+    }
+    echo "tarball: ${tarball} ($(tar -tzf "${tarball}" | wc -l) entries)"
+    run ansible-galaxy collection install --force --offline -p "${TMP}/installed" "${tarball}"
+
+    # Only the installed collection may be found: no other collection path,
+    # no site-packages scan, and the playbook runs from outside any
+    # ansible_collections tree (a playbook inside a collection adds that collection).
+    export ANSIBLE_COLLECTIONS_PATH="${TMP}/installed"
+    export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+    export SUPEROFFICE_INSTALLED_COLLECTION="${TMP}/installed/ansible_collections/superoffice/crm"
+    listing="$(ansible-galaxy collection list superoffice.crm 2>&1)"
+    printf '%s\n' "${listing}"
+    if [[ "${listing}" != *"${TMP}/installed/ansible_collections"* ]]; then
+        echo "ansible-galaxy collection list does not show superoffice.crm under ${TMP}/installed" >&2
+        return 1
+    fi
+
+    smoke_dir="${TMP}/smoke"
+    cp "${ROOT}/tests/installed/smoke.yml" "${smoke_dir}/smoke.yml"
+    emulator_start ""
+    emulator_export_tenant SuperOffice
+    cd "${smoke_dir}"
+    run ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=${venv}/bin/python" smoke.yml
+    emulator_stop
+}
+
+stage_docs() {
+    local venv="$1" module role out failed=0 count=0
+    export PATH="${venv}/bin:${PATH}"
+    export ANSIBLE_COLLECTIONS_PATH="${COPY_PARENT}"
+    export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+    cd "${COPY}"
+    for module in plugins/modules/*.py; do
+        [[ -e "${module}" ]] || continue
+        module="$(basename "${module}" .py)"
+        [[ "${module}" == __init__ || "${module}" == _* ]] && continue
+        count=$((count + 1))
+        printf '+ ansible-doc superoffice.crm.%s\n' "${module}"
+        if out="$(ansible-doc "superoffice.crm.${module}" 2>&1)" &&
+            [[ "${out}" == *"superoffice.crm.${module}"* && "${out}" != *"[WARNING]"* && "${out}" != *"[ERROR]"* ]]; then
+            echo "  ok ($(wc -l <<<"${out}") lines)"
+        else
+            printf '%s\n' "${out}"
+            echo "  FAILED: ansible-doc superoffice.crm.${module}"
+            failed=1
+        fi
+    done
+    for role in roles/*/meta/argument_specs.yml roles/*/meta/argument_specs.yaml; do
+        [[ -e "${role}" ]] || continue
+        role="${role#roles/}"
+        role="${role%%/*}"
+        count=$((count + 1))
+        printf '+ ansible-doc -t role superoffice.crm.%s\n' "${role}"
+        if out="$(ansible-doc -t role "superoffice.crm.${role}" 2>&1)" &&
+            [[ "${out}" == *"superoffice.crm.${role}"* && "${out}" != *"[WARNING]"* && "${out}" != *"[ERROR]"* ]]; then
+            echo "  ok ($(wc -l <<<"${out}") lines)"
+        else
+            printf '%s\n' "${out}"
+            echo "  FAILED: ansible-doc -t role superoffice.crm.${role}"
+            failed=1
+        fi
+    done
+    echo "${count} documentation page(s) rendered"
+    run antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck . || failed=1
+    return "${failed}"
+}
+
+# ---------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------
+
+RESULT_STAGE=()
+RESULT_CORE=()
+RESULT_STATUS=()
+RESULT_SECONDS=()
+PASSED=0
+FAILED=0
+
+record() {
+    RESULT_STAGE+=("$1")
+    RESULT_CORE+=("$2")
+    RESULT_STATUS+=("$3")
+    RESULT_SECONDS+=("$4")
+    if [[ "$3" == passed ]]; then
+        PASSED=$((PASSED + 1))
+    else
+        FAILED=$((FAILED + 1))
+    fi
+}
+
+# run_stage NAME CORE VENV: run stage_NAME in a subshell, time it, record it.
+run_stage() {
+    local name="$1" core="$2" venv="$3" start rc
+    if (($(now) >= DEADLINE)); then
+        record "${name}" "${core}" "not run (budget)" 0
+        echo "<== stage ${name} (ansible-core ${core}) NOT RUN: time budget of ${BUDGET}s used up"
+        return 0
+    fi
+    log "stage ${name} (ansible-core ${core})"
+    start="$(now)"
+    set +e
+    (
+        set -euo pipefail
+        trap 'emulator_stop >/dev/null 2>&1' EXIT
+        "stage_${name}" "${venv}"
+    )
+    rc=$?
+    set -e
+    local seconds=$(($(now) - start))
+    if [[ ${rc} == 0 ]]; then
+        record "${name}" "${core}" passed "${seconds}"
+        echo "<== stage ${name} (ansible-core ${core}) passed in ${seconds}s"
+    else
+        record "${name}" "${core}" "failed (rc ${rc})" "${seconds}"
+        echo "<== stage ${name} (ansible-core ${core}) FAILED (rc ${rc}) in ${seconds}s"
+    fi
+}
+
+TOTAL_START="$(now)"
+DEADLINE=$((TOTAL_START + BUDGET))
+mkdir -p "${TMP}"
+log "superoffice.crm tests: ansible-core lines [${CORE_LINES}], stages [${STAGES}]"
+
+declare -A VENVS=()
+want_venv() {
+    local core="$1" start
+    if [[ -n "${VENVS[${core}]:-}" ]]; then
+        return 0
+    fi
+    log "virtualenv for ansible-core ${core}"
+    start="$(now)"
+    set +e
+    VENVS[${core}]="$(
+        set -euo pipefail
+        venv="$(venv_for "${core}")"
+        install_get_pip_standin "${venv}"
+        printf '%s\n' "${venv}"
+    )"
+    local rc=$?
+    set -e
+    if [[ ${rc} != 0 ]]; then
+        VENVS[${core}]=FAILED
+        record setup-venv "${core}" "failed (rc ${rc})" "$(($(now) - start))"
+    else
+        echo "venv ready in $(($(now) - start))s: ${VENVS[${core}]}"
+    fi
+}
+
+log "fresh copy of the collection"
+make_copy
+if [[ " ${STAGES} " == *" sanity "* ]]; then
+    ensure_shellcheck
+fi
+
+# Matrix stages on every selected line.
+for core in ${CORE_LINES}; do
+    # ansible-test keeps its controller venv and results in tests/output:
+    # start each ansible-core line without the previous line's.
+    rm -rf "${COPY}/tests/output"
+    for stage in ${STAGES}; do
+        [[ "${MATRIX_STAGES}" == *" ${stage} "* ]] || continue
+        want_venv "${core}"
+        if [[ "${VENVS[${core}]}" == FAILED ]]; then
+            record "${stage}" "${core}" "failed (no venv)" 0
+            continue
+        fi
+        run_stage "${stage}" "${core}" "${VENVS[${core}]}"
+    done
+done
+
+# The other stages once, with the newest line's toolchain.
+for stage in ${STAGES}; do
+    [[ "${MATRIX_STAGES}" != *" ${stage} "* ]] || continue
+    want_venv "${NEWEST_CORE}"
+    if [[ "${VENVS[${NEWEST_CORE}]}" == FAILED ]]; then
+        record "${stage}" "${NEWEST_CORE}" "failed (no venv)" 0
+        continue
+    fi
+    run_stage "${stage}" "${NEWEST_CORE}" "${VENVS[${NEWEST_CORE}]}"
+done
+
+TOTAL_SECONDS=$(($(now) - TOTAL_START))
+log "summary"
+printf '%-14s %-6s %-18s %8s\n' STAGE CORE RESULT SECONDS
+for i in "${!RESULT_STAGE[@]}"; do
+    printf '%-14s %-6s %-18s %8s\n' "${RESULT_STAGE[$i]}" "${RESULT_CORE[$i]}" "${RESULT_STATUS[$i]}" "${RESULT_SECONDS[$i]}"
+done
+printf 'total wall time: %ss\n' "${TOTAL_SECONDS}"
+printf '%d passed, %d failed\n' "${PASSED}" "${FAILED}"
+if [[ ${FAILED} -gt 0 ]]; then
+    exit 1
+fi
