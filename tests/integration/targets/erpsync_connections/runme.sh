@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+set -eux
+
+# shellcheck source=../setup_emulator/emulator.sh
+source ../setup_emulator/emulator.sh
+
+ansible-playbook -i "${INVENTORY_PATH:-localhost,}" --diff playbook.yml "$@"
