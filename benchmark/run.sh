@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Benchmark of the erpsync role against the same convergence written with ansible.builtin.uri.
+# Not part of the test suite. See benchmark/bench.py for what is measured.
+
+set -euo pipefail
+
+usage() {
+    cat <<'USAGE'
+Usage: bash benchmark/run.sh [--connections N] [--repeat N]
+
+Creates (or re-uses) the ansible-core 2.19 virtualenv .tmp/venv/core-2.19 (the one scripts/test.sh and
+scripts/demo.sh use, from tests/requirements/core-2.19.txt), starts the SuperOffice WebAPI emulator with
+two empty on-site tenants, and converges N connections (default 200) on each: with the
+superoffice.crm.erpsync role (BenchRole) and with plain ansible.builtin.uri (BenchUri), from scratch
+and again unchanged. Prints a Markdown table and writes it to benchmark/results.md.
+  --repeat N   run everything N times and report the median wall time (default 1)
+USAGE
+}
+
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
+    usage
+    exit 0
+fi
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CORE="2.19"
+REQ="${ROOT}/tests/requirements/core-${CORE}.txt"
+VENV="${ROOT}/.tmp/venv/core-${CORE}"
+WORK="${ROOT}/.tmp/bench"
+
+# shellcheck source=scripts/lib/emulator.sh
+source "${ROOT}/scripts/lib/emulator.sh"
+export SUPEROFFICE_EMULATOR_NO_TRAP=1
+trap emulator_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+find_python311() {
+    local candidate
+    for candidate in python3.11 python3 python; do
+        if command -v "${candidate}" >/dev/null 2>&1 &&
+            "${candidate}" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
+            command -v "${candidate}"
+            return 0
+        fi
+    done
+    echo "run.sh: Python 3.11 not found on PATH" >&2
+    return 1
+}
+
+# Same venv and stamp as scripts/test.sh and scripts/demo.sh, so each re-uses the others' venv.
+PYTHON="$(find_python311)"
+WANT="$({
+    sha256sum "${REQ}" | cut -d' ' -f1
+    "${PYTHON}" -c 'import sys; print(sys.version)'
+} | sha256sum | cut -d' ' -f1)"
+if [[ -x "${VENV}/bin/python" && -f "${VENV}/.superoffice-stamp" && "$(cat "${VENV}/.superoffice-stamp")" == "${WANT}" ]]; then
+    echo "run.sh: re-using ${VENV}"
+else
+    echo "run.sh: creating ${VENV} from tests/requirements/core-${CORE}.txt (takes about a minute)"
+    rm -rf "${VENV}"
+    mkdir -p "$(dirname "${VENV}")"
+    "${PYTHON}" -m venv "${VENV}"
+    "${VENV}/bin/python" -m pip install --quiet --upgrade pip
+    "${VENV}/bin/python" -m pip install --quiet -r "${REQ}"
+    printf '%s\n' "${WANT}" >"${VENV}/.superoffice-stamp"
+fi
+export PATH="${VENV}/bin:${PATH}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# The playbooks use the collection of this checkout, exposed as ansible_collections/superoffice/crm.
+mkdir -p "${ROOT}/.tmp/bench-collections/ansible_collections/superoffice"
+ln -sfn "${ROOT}" "${ROOT}/.tmp/bench-collections/ansible_collections/superoffice/crm"
+export ANSIBLE_COLLECTIONS_PATH="${ROOT}/.tmp/bench-collections"
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+
+rm -rf "${WORK}"
+python "${ROOT}/benchmark/bench.py" generate --work "${WORK}" "$@"
+emulator_start "${WORK}/data.json"
+python "${ROOT}/benchmark/bench.py" measure --work "${WORK}" "$@"
