@@ -117,6 +117,8 @@ options:
   timeout:
     description:
       - Seconds to wait for each HTTP answer.
+      - A write that gets no answer in time may still be running on the server, so the module waits this long again (at most
+        O(retry_max_wait)) before it reads the state back to decide whether to send the write again.
       - If not set, the value of the E(SUPEROFFICE_TIMEOUT) environment variable is used.
     type: float
     default: 30

@@ -135,6 +135,10 @@ class OnlineTenant(object):
                 if not self.params.get(name):
                     raise OnlineError('system_user_token needs %s (or %s): the %s of the app the system user token belongs to' % (
                         name, variable, 'application token (client secret)' if name == 'app_token' else 'RSA private key'))
+            if not HAS_CRYPTOGRAPHY:
+                self.module.fail_json(msg=missing_required_lib('cryptography'), exception=CRYPTOGRAPHY_IMPORT_ERROR)
+            # Loaded now, so a bad key fails before any request (tenant discovery included).
+            self.key = self._private_key()
         self.session = requests.Session()
         self.session.headers.update({'Accept': 'application/json', 'User-Agent': user_agent})
         self.session.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
@@ -167,10 +171,7 @@ class OnlineTenant(object):
 
     def system_user_ticket(self):
         """Sign the system user token, exchange it for a JWT, verify the JWT and return its ticket."""
-        if not HAS_CRYPTOGRAPHY:
-            self.module.fail_json(msg=missing_required_lib('cryptography'), exception=CRYPTOGRAPHY_IMPORT_ERROR)
-        key = self._private_key()
-        signed = sign_system_user_token(self.params['system_user_token'], key)
+        signed = sign_system_user_token(self.params['system_user_token'], self.key)
         self._secret(signed)
         url = self.base + '/Login/api/PartnerSystemUser/Authenticate'
         body = {'SignedSystemToken': signed, 'ApplicationToken': self.params['app_token'],
