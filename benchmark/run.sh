@@ -28,8 +28,6 @@ fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CORE="2.19"
-REQ="${ROOT}/tests/requirements/core-${CORE}.txt"
-VENV="${ROOT}/.tmp/venv/core-${CORE}"
 WORK="${ROOT}/.tmp/bench"
 
 # shellcheck source=scripts/lib/emulator.sh
@@ -39,36 +37,9 @@ trap emulator_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-find_python311() {
-    local candidate
-    for candidate in python3.11 python3 python; do
-        if command -v "${candidate}" >/dev/null 2>&1 &&
-            "${candidate}" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-            command -v "${candidate}"
-            return 0
-        fi
-    done
-    echo "run.sh: Python 3.11 not found on PATH" >&2
-    return 1
-}
-
-# Same venv and stamp as scripts/test.sh and scripts/demo.sh, so each re-uses the others' venv.
-PYTHON="$(find_python311)"
-WANT="$({
-    sha256sum "${REQ}" | cut -d' ' -f1
-    "${PYTHON}" -c 'import sys; print(sys.version)'
-} | sha256sum | cut -d' ' -f1)"
-if [[ -x "${VENV}/bin/python" && -f "${VENV}/.superoffice-stamp" && "$(cat "${VENV}/.superoffice-stamp")" == "${WANT}" ]]; then
-    echo "run.sh: re-using ${VENV}"
-else
-    echo "run.sh: creating ${VENV} from tests/requirements/core-${CORE}.txt (takes about a minute)"
-    rm -rf "${VENV}"
-    mkdir -p "$(dirname "${VENV}")"
-    "${PYTHON}" -m venv "${VENV}"
-    "${VENV}/bin/python" -m pip install --quiet --upgrade pip
-    "${VENV}/bin/python" -m pip install --quiet -r "${REQ}"
-    printf '%s\n' "${WANT}" >"${VENV}/.superoffice-stamp"
-fi
+# shellcheck source=scripts/lib/venv.sh
+source "${ROOT}/scripts/lib/venv.sh"
+VENV="$(core_venv "${CORE}")"
 export PATH="${VENV}/bin:${PATH}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
