@@ -21,19 +21,23 @@ Stages (in this order):
   integration  ansible-test integration --venv --python 3.11 --continue-on-error
                (each target starts its own emulator, see tests/integration/README.md)
   lint         ansible-lint --profile production --offline
-  changelog    antsibull-changelog lint
+  changelog    antsibull-changelog lint; scripts/release-changelog.sh --check (the release
+               changelog builds without warnings, in a temporary copy)
   build        ansible-galaxy collection build + install into .tmp/installed,
                then tests/installed/smoke.yml against the installed collection
-  docs         ansible-doc for every module and every role with meta/argument_specs.yml,
-               antsibull-docs lint-collection-docs --plugin-docs
+  docs         scripts/docs.sh --check: antsibull-docs lint, ansible-doc for every module
+               and role, docs/reference/ regenerated and compared, no warnings
+  ee           scripts/ee.sh: requirements.txt == imports of plugins/, ansible-builder
+               schema, introspect and create (no container engine)
 sanity, units and integration run on every ansible-core line; the other stages
-run once, with the newest line's toolchain (tests/requirements/core-2.19.txt).
+run once, with the newest line's toolchain (tests/requirements/core-2.19.txt;
+changelog, docs and ee also with tests/requirements/docs.txt, venv .tmp/venv/docs).
 
 Environment:
   SUPEROFFICE_TEST_CORE="2.19 2.18"   ansible-core lines (space-separated); default:
                                   every line meta/runtime.yml's requires_ansible claims
                                   (each needs a tests/requirements/core-X.Y.txt)
-  SUPEROFFICE_TEST_STAGES="sanity units integration lint changelog build docs"
+  SUPEROFFICE_TEST_STAGES="sanity units integration lint changelog build docs ee"
   SUPEROFFICE_TEST_TIMEOUT=1800   per-command timeout in seconds
   SUPEROFFICE_TEST_BUDGET=4800    whole-run budget in seconds: stages that would start
                                   later are reported "not run" (failed), so the summary
@@ -65,7 +69,7 @@ COPY_PARENT="${TMP}/collections"
 COPY="${COPY_PARENT}/ansible_collections/superoffice/crm"
 NEWEST_CORE="2.19"
 MATRIX_STAGES=" sanity units integration "
-ALL_STAGES="sanity units integration lint changelog build docs"
+ALL_STAGES="sanity units integration lint changelog build docs ee"
 STAGES="${SUPEROFFICE_TEST_STAGES:-${ALL_STAGES}}"
 TIMEOUT="${SUPEROFFICE_TEST_TIMEOUT:-1800}"
 BUDGET="${SUPEROFFICE_TEST_BUDGET:-4800}"
@@ -162,43 +166,8 @@ run() {
 # Set-up
 # ---------------------------------------------------------------------------
 
-find_python311() {
-    local candidate
-    for candidate in python3.11 python3 python; do
-        if command -v "${candidate}" >/dev/null 2>&1 &&
-            "${candidate}" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
-            command -v "${candidate}"
-            return 0
-        fi
-    done
-    echo "test.sh: Python 3.11 not found on PATH" >&2
-    return 1
-}
-
-# venv_for CORE: create or re-use .tmp/venv/core-CORE; prints its path.
-venv_for() {
-    local core="$1" req venv stamp want python
-    req="${ROOT}/tests/requirements/core-${core}.txt"
-    venv="${TMP}/venv/core-${core}"
-    python="$(find_python311)"
-    want="$({
-        sha256sum "${req}" | cut -d' ' -f1
-        "${python}" -c 'import sys; print(sys.version)'
-    } | sha256sum | cut -d' ' -f1)"
-    stamp="${venv}/.superoffice-stamp"
-    if [[ -x "${venv}/bin/python" && -f "${stamp}" && "$(cat "${stamp}")" == "${want}" ]]; then
-        echo "re-using ${venv} (requirements unchanged)" >&2
-    else
-        echo "creating ${venv} from tests/requirements/core-${core}.txt" >&2
-        rm -rf "${venv}"
-        mkdir -p "${TMP}/venv"
-        "${python}" -m venv "${venv}" >&2
-        "${venv}/bin/python" -m pip install --quiet --upgrade pip >&2
-        "${venv}/bin/python" -m pip install --quiet -r "${req}" >&2
-        printf '%s\n' "${want}" >"${stamp}"
-    fi
-    printf '%s\n' "${venv}"
-}
+# shellcheck source=scripts/lib/venv.sh
+source "${ROOT}/scripts/lib/venv.sh"
 
 # ansible-test bootstraps pip in its venvs with a get-pip.py it downloads from
 # a host that is not reachable here. It first looks in its cache, so put a
@@ -324,6 +293,16 @@ stage_changelog() {
     local venv="$1"
     cd "${COPY}"
     PATH="${venv}/bin:${PATH}" run antsibull-changelog lint
+    run_docs_tool release-changelog.sh --check
+}
+
+# run_docs_tool SCRIPT [ARGS...]: one of the copy's scripts/ (docs.sh, ee.sh, release-changelog.sh); they
+# use the pinned toolchain of tests/requirements/docs.txt, kept in .tmp/venv/docs across runs.
+run_docs_tool() {
+    local script="$1"
+    shift
+    cd "${COPY}"
+    SUPEROFFICE_DOCS_VENV_DIR="${TMP}/venv/docs" run bash "scripts/${script}" "$@"
 }
 
 stage_build() {
@@ -364,44 +343,11 @@ stage_build() {
 }
 
 stage_docs() {
-    local venv="$1" module role out failed=0 count=0
-    export PATH="${venv}/bin:${PATH}"
-    export ANSIBLE_COLLECTIONS_PATH="${COPY_PARENT}"
-    export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
-    cd "${COPY}"
-    for module in plugins/modules/*.py; do
-        [[ -e "${module}" ]] || continue
-        module="$(basename "${module}" .py)"
-        [[ "${module}" == __init__ || "${module}" == _* ]] && continue
-        count=$((count + 1))
-        printf '+ ansible-doc superoffice.crm.%s\n' "${module}"
-        if out="$(ansible-doc "superoffice.crm.${module}" 2>&1)" &&
-            [[ "${out}" == *"superoffice.crm.${module}"* && "${out}" != *"[WARNING]"* && "${out}" != *"[ERROR]"* ]]; then
-            echo "  ok ($(wc -l <<<"${out}") lines)"
-        else
-            printf '%s\n' "${out}"
-            echo "  FAILED: ansible-doc superoffice.crm.${module}"
-            failed=1
-        fi
-    done
-    for role in roles/*/meta/argument_specs.yml roles/*/meta/argument_specs.yaml; do
-        [[ -e "${role}" ]] || continue
-        role="${role#roles/}"
-        role="${role%%/*}"
-        count=$((count + 1))
-        printf '+ ansible-doc -t role superoffice.crm.%s\n' "${role}"
-        if out="$(ansible-doc -t role "superoffice.crm.${role}" 2>&1)" &&
-            [[ "${out}" == *"superoffice.crm.${role}"* && "${out}" != *"[WARNING]"* && "${out}" != *"[ERROR]"* ]]; then
-            echo "  ok ($(wc -l <<<"${out}") lines)"
-        else
-            printf '%s\n' "${out}"
-            echo "  FAILED: ansible-doc -t role superoffice.crm.${role}"
-            failed=1
-        fi
-    done
-    echo "${count} documentation page(s) rendered"
-    run antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck . || failed=1
-    return "${failed}"
+    run_docs_tool docs.sh --check
+}
+
+stage_ee() {
+    run_docs_tool ee.sh
 }
 
 # ---------------------------------------------------------------------------
@@ -471,7 +417,7 @@ want_venv() {
     set +e
     VENVS[${core}]="$(
         set -euo pipefail
-        venv="$(venv_for "${core}")"
+        venv="$(core_venv "${core}")"
         install_get_pip_standin "${venv}"
         printf '%s\n' "${venv}"
     )"
