@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Sourceable helper for scripts/docs.sh, scripts/ee.sh and scripts/release-changelog.sh: the pinned
+# docs/changelog/execution-environment toolchain (tests/requirements/docs.txt) and a collection tree
+# that ansible-doc and antsibull-docs can find the collection in.
+#
+#   source scripts/lib/docs-venv.sh
+#   venv="$(docs_venv)"               # .tmp/venv/docs, created or re-used (stamp: requirements + Python)
+#   tree="$(collection_tree DIR)"     # DIR/ansible_collections/superoffice/crm -> the collection root
+#
+# SUPEROFFICE_DOCS_VENV_DIR=/path/to/venv creates or re-uses the venv there instead of .tmp/venv/docs
+# (scripts/test.sh keeps it outside its throw-away copy of the collection).
+# SUPEROFFICE_DOCS_VENV=/path/to/venv uses that venv as it is (nothing is installed into it).
+# Executing this file only prints this help.
+
+_docs_venv_lib_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+DOCS_ROOT="$(cd "${_docs_venv_lib_dir}/../.." && pwd)"
+
+# shellcheck source=scripts/lib/venv.sh
+source "${_docs_venv_lib_dir}/venv.sh"
+
+# docs_venv: print the path of the toolchain venv, creating it from tests/requirements/docs.txt if needed.
+docs_venv() {
+    if [[ -n "${SUPEROFFICE_DOCS_VENV:-}" ]]; then
+        if [[ ! -x "${SUPEROFFICE_DOCS_VENV}/bin/python" ]]; then
+            echo "docs-venv.sh: SUPEROFFICE_DOCS_VENV=${SUPEROFFICE_DOCS_VENV} has no bin/python" >&2
+            return 1
+        fi
+        printf '%s\n' "${SUPEROFFICE_DOCS_VENV}"
+        return 0
+    fi
+    PIP_DISABLE_PIP_VERSION_CHECK=1 venv_for "${DOCS_ROOT}/tests/requirements/docs.txt" \
+        "${SUPEROFFICE_DOCS_VENV_DIR:-${DOCS_ROOT}/.tmp/venv/docs}"
+}
+
+# collection_tree DIR: print the collection's path inside an ansible_collections tree. When the
+# collection root already is .../ansible_collections/superoffice/crm (scripts/test.sh's copy), that
+# tree is used; else DIR/ansible_collections/superoffice/crm is made a symlink to the root.
+# Put the printed path's great-grandparent on ANSIBLE_COLLECTIONS_PATH.
+collection_tree() {
+    local dir="$1"
+    if [[ "${DOCS_ROOT}" == */ansible_collections/superoffice/crm ]]; then
+        printf '%s\n' "${DOCS_ROOT}"
+        return 0
+    fi
+    mkdir -p "${dir}/ansible_collections/superoffice"
+    ln -sfn "${DOCS_ROOT}" "${dir}/ansible_collections/superoffice/crm"
+    printf '%s\n' "${dir}/ansible_collections/superoffice/crm"
+}
+
+if [[ "${BASH_SOURCE[0]}" == "${0}" ]]; then
+    sed -n '5,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+fi
