@@ -8,6 +8,8 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import time
+
 from .store import DataError, find_method
 
 KINDS = ('status', 'html', 'drop_after_apply', 'drop_before_apply', 'delay', 'null')
@@ -58,3 +60,22 @@ def parse_fault(raw):
             raise DataError('delay seconds must be a non-negative number')
         rule['seconds'] = min(float(seconds), MAX_DELAY)
     return rule
+
+
+def fire_fault(tenant, method_name, exchange):
+    """Takes the tenant's next fault for this call, as every front-end (REST, SOAP) applies it.
+
+    Returns (rule, drop_after): ``rule`` is a fault to answer with instead of running the method (None when the
+    method should run); ``drop_after`` asks to run the method and then close the connection without an answer.
+    A ``delay`` sleeps here and lets the method run.
+    """
+    fault = tenant.take_fault(method_name)
+    if not fault:
+        return None, False
+    exchange.fault = fault['kind']
+    if fault['kind'] == 'delay':
+        time.sleep(fault['seconds'])
+        return None, False
+    if fault['kind'] == 'drop_after_apply':
+        return None, True
+    return fault, False

@@ -18,13 +18,13 @@ import socket
 import socketserver
 import sys
 import threading
-import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import admin, online, soap
 from .auth import authenticate, www_authenticate
+from .faults import fire_fault
 from .reqlog import RequestLog, mask_body
 from .store import NO_CONTENT, AgentError, BadRequest, find_method
 from .xmlwire import to_xml
@@ -300,17 +300,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         return version
 
     def _agent(self, exchange, tenant, method, query, body, body_error, fmt):
-        fault = tenant.take_fault(method.name)
-        drop_after = False
+        fault, drop_after = fire_fault(tenant, method.name, exchange)
         if fault:
-            exchange.fault = fault['kind']
-            if fault['kind'] == 'delay':
-                time.sleep(fault['seconds'])
-            elif fault['kind'] == 'drop_after_apply':
-                drop_after = True
-            else:
-                return fault_response(fault)
-
+            return fault_response(fault)
         response = self._authorized_agent(exchange, tenant, method, query, body, body_error, fmt)
         return DROP if drop_after else response
 

@@ -25,11 +25,11 @@ __metaclass__ = type
 import base64
 import re
 import secrets
-import time
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 from .auth import authenticate
+from .faults import fire_fault
 from .reqlog import mask_body
 from .store import NO_CONTENT, AgentError, find_method
 from .timespan import format_timespan, parse_timespan
@@ -324,16 +324,9 @@ def _answer(server, version, namespace, operation, result, error=None, void=Fals
 
 
 def _agent(server, exchange, tenant, method, params, header, version, namespace):
-    fault = tenant.take_fault(method.name)
-    drop_after = False
+    fault, drop_after = fire_fault(tenant, method.name, exchange)
     if fault:
-        exchange.fault = fault['kind']
-        if fault['kind'] == 'delay':
-            time.sleep(fault['seconds'])
-        elif fault['kind'] == 'drop_after_apply':
-            drop_after = True
-        else:
-            return server.fault_response(fault)
+        return server.fault_response(fault)
     ticket = _header_value(header, 'Credentials', 'Ticket')
     app_token = _header_value(header, 'ApplicationToken')
     auth = authenticate(tenant, 'SOTicket %s' % ticket if ticket else None, app_token)

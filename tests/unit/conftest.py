@@ -125,6 +125,12 @@ def _module_args(args):
         basic._ANSIBLE_ARGS = old
 
 
+@pytest.fixture
+def module_args():
+    """The context manager that makes AnsibleModule() read the given arguments (any ansible-core version)."""
+    return _module_args
+
+
 ONSITE = dict(url='https://crm.example.com/SuperOffice', username='admin', password='s3cret-pw')
 
 

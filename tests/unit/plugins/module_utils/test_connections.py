@@ -9,7 +9,6 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import ast
-import contextlib
 import json
 import os
 import re
@@ -18,7 +17,6 @@ import pytest
 import yaml
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.superoffice.crm.plugins.module_utils import _connections
 from ansible_collections.superoffice.crm.plugins.module_utils._connections import (
@@ -119,25 +117,7 @@ def test_documented_options_match_the_shared_spec(module):
         assert doc.get('elements') == spec.get('elements'), name
 
 
-@contextlib.contextmanager
-def module_args(args):
-    try:  # ansible-core >= 2.19
-        from ansible.module_utils.testing import patch_module_args
-    except ImportError:
-        patch_module_args = None
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            yield
-        return
-    old = basic._ANSIBLE_ARGS
-    basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-    try:
-        yield
-    finally:
-        basic._ANSIBLE_ARGS = old
-
-
-def test_module_log_never_sees_config_values(monkeypatch):
+def test_module_log_never_sees_config_values(monkeypatch, module_args):
     logged = []
     monkeypatch.setattr(basic.AnsibleModule, 'log', lambda self, msg, log_args=None: logged.append(msg))
     with module_args(dict(config={'ApiKey': 'log-secret-1'}, connections=[dict(config={'K': 'log-secret-2'})])):
@@ -147,7 +127,7 @@ def test_module_log_never_sees_config_values(monkeypatch):
     assert module.params['config'] == {'ApiKey': 'log-secret-1'}  # the module itself keeps the real values
 
 
-def test_exit_json_echoes_masked_config(capsys):
+def test_exit_json_echoes_masked_config(capsys, module_args):
     with module_args(dict(config={'ApiKey': 'echo-secret'})):
         module = ConnectionModule(argument_spec=dict(config=dict(type='dict')))
         with pytest.raises(SystemExit):
