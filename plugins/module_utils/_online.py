@@ -231,16 +231,18 @@ class OnlineTenant(object):
 
     def _fetch(self, what, method, url, not_found=None, **kwargs):
         """Send one request and return its JSON object answer; raise OnlineError with a safe message otherwise."""
+        # Imported here: the client module imports this one at load time.
+        from ansible_collections.superoffice.crm.plugins.module_utils._webapi import root_cause
         send = self.session.get if method == 'GET' else self.session.post
         try:
             response = send(url, timeout=self.params['timeout'], **kwargs)
         except requests.exceptions.SSLError as e:
             raise OnlineError('%s: TLS verification of %s failed (%s). Give the CA bundle in ca_path, or set validate_certs to false '
-                              'on a trusted test system only' % (what, self.base, self._scrub(_reason(e))))
+                              'on a trusted test system only' % (what, self.base, self._scrub(root_cause(e))))
         except requests.exceptions.Timeout:
             raise OnlineError('%s: no answer from %s within %s s (timeout)' % (what, self.base, self.params['timeout']))
         except requests.exceptions.RequestException as e:
-            raise OnlineError('%s: connection to %s failed: %s' % (what, self.base, self._scrub(_reason(e))))
+            raise OnlineError('%s: connection to %s failed: %s' % (what, self.base, self._scrub(root_cause(e))))
         if response.status_code == 404 and not_found:
             raise OnlineError('%s: HTTP 404: %s' % (what, not_found))
         if response.status_code != 200:
@@ -255,18 +257,6 @@ class OnlineTenant(object):
             raise OnlineError('%s: %s %s did not answer a JSON object: a proxy or firewall may be in the way, or check '
                               'environment_url' % (what, method, url))
         return data
-
-
-def _reason(error):
-    """The innermost cause of a requests exception (requests wraps urllib3, which wraps the socket error)."""
-    seen = []
-    while isinstance(error, BaseException) and error not in seen:
-        seen.append(error)
-        inner = getattr(error, 'reason', None)
-        if not isinstance(inner, BaseException):
-            inner = error.args[-1] if error.args and isinstance(error.args[-1], BaseException) else None
-        error = inner
-    return re.sub(r'^(<[^>]*>|\w+Connection\([^)]*\)): ', '', '%s' % (seen[-1],))
 
 
 def _b64url_decode(text):

@@ -307,7 +307,7 @@ class WebAPIClient(object):
         except requests.exceptions.SSLError as e:
             return _Failure(method, self.scrub(
                 'TLS verification of %s failed (%s). Give the CA bundle of your private PKI in ca_path, '
-                'or set validate_certs to false on a trusted test system only' % (self.base_url, _root_cause(e)))), None
+                'or set validate_certs to false on a trusted test system only' % (self.base_url, root_cause(e)))), None
         except requests.exceptions.ConnectTimeout:
             return _Failure(method, 'connecting to %s timed out' % self.base_url, retryable=True), None
         except requests.exceptions.Timeout:
@@ -317,7 +317,7 @@ class WebAPIClient(object):
         except requests.exceptions.ConnectionError as e:
             # A connection that was never made carried no request, so even a toggle may be sent again.
             safe = repeatable or _never_connected(e)
-            return _Failure(method, 'connection to %s failed: %s' % (self.base_url, self.scrub(_root_cause(e))),
+            return _Failure(method, 'connection to %s failed: %s' % (self.base_url, self.scrub(root_cause(e))),
                             retryable=safe, unclear=not safe), None
         return self._decode(method, response, repeatable)
 
@@ -460,7 +460,7 @@ def _never_connected(error):
     return any(isinstance(e, (NewConnectionError, ConnectTimeoutError)) for e in _causes(error))
 
 
-def _root_cause(error):
+def root_cause(error):
     """The innermost reason, without urllib3's object reprs and URL repetition."""
     return _CONNECTION_REPR.sub('', '%s' % (_causes(error)[-1],))
 
