@@ -8,6 +8,3 @@
 Modules: ``store`` (tenant state and ErpSync semantics, transport-free), ``server``
 (JSON/HTTP front-end), ``admin`` (the /_emulator/ API), ``cli`` (``python -m emulator``).
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type

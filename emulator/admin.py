@@ -5,14 +5,12 @@
 
 """The admin API under ``/_emulator/``: no auth, JSON only, never in the request log."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 
 from . import online
 from .faults import KINDS, parse_fault
-from .store import METHODS, DataError
+from .agent import METHODS, DataError
+from .store import parse_latency
 
 
 class AdminError(Exception):
@@ -69,8 +67,8 @@ def _tenant_route(server, verb, key, rest, raw):
         tenant.reset()
     elif route == ('PUT', 'toggle_failures'):
         tenant.set_toggle_failures(_body(raw))
-    elif route == ('PUT', 'test_failures'):
-        tenant.set_test_failures(_body(raw))
+    elif verb == 'PUT' and route[1] in ('test_failures', 'config_test_failures', 'sync_failures', 'connector_url_results', 'latency'):
+        tenant.set_list(route[1], _body(raw))
     elif route == ('PUT', 'engine'):
         tenant.set_engine(_body(raw))
     elif route == ('GET', 'faults'):
@@ -95,6 +93,9 @@ def handle(server, verb, segments, query, raw):
             for tenant in server.store.all():
                 tenant.reset()
             return 200, {'reset': [t.key for t in server.store.all()]}
+        if segments == ['latency'] and verb == 'PUT':
+            server.latency = parse_latency(_body(raw))
+            return 200, {'latency': server.latency}
         if segments == ['tenants'] and verb == 'GET':
             return 200, _index(server)['tenants']
         if len(segments) in (2, 3) and segments[0] == 'tenants':

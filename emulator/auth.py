@@ -8,8 +8,6 @@
 Messages never contain the presented credential values.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import base64
 import binascii

@@ -5,9 +5,6 @@
 
 """``python -m emulator``: start the emulator, print its URLs, stop cleanly on SIGTERM/SIGINT."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import argparse
 import os
 import signal
@@ -16,7 +13,7 @@ import threading
 
 from .reqlog import RequestLog
 from .server import EmulatorServer
-from .store import DataError, TenantStore
+from .store import MAX_LATENCY, DataError, TenantStore
 
 DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'data', 'demo.json')
 
@@ -30,9 +27,17 @@ def parse_args(argv=None):
     parser.add_argument('--engine-delay', type=float, default=1.0,
                         help='seconds until a queued ChangeEngineStatus takes effect (default 1.0; per-tenant engine.delay wins)')
     parser.add_argument('--port-file', help='write the bound port number to this file (atomically) once listening')
+    parser.add_argument('--latency', type=float, default=0.0,
+                        help='seconds every API request waits before it is answered, as across a WAN (default 0; per-tenant latency wins)')
+    parser.add_argument('--tls-cert', help='serve HTTPS with this PEM certificate (chain) file; needs --tls-key')
+    parser.add_argument('--tls-key', help='the PEM private key of --tls-cert')
     args = parser.parse_args(argv)
     if args.engine_delay < 0:
         parser.error('--engine-delay must not be negative')
+    if not 0 <= args.latency <= MAX_LATENCY:
+        parser.error('--latency must be between 0 and %s seconds' % MAX_LATENCY)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error('--tls-cert and --tls-key go together')
     return args
 
 
@@ -53,7 +58,8 @@ def main(argv=None):
         return 2
     try:
         request_log = RequestLog(args.log)
-        server = EmulatorServer((args.host, args.port), store, request_log)
+        server = EmulatorServer((args.host, args.port), store, request_log, latency=args.latency,
+                                tls=(args.tls_cert, args.tls_key) if args.tls_cert else None)
     except OSError as exc:
         sys.stderr.write('emulator: cannot start: %s\n' % exc)
         return 2

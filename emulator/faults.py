@@ -5,14 +5,11 @@
 
 """Fault-injection rules: validation only; the tenant keeps the list, the front-end acts on them."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import time
 
-from .store import DataError, find_method
+from .agent import DataError, find_method
 
-KINDS = ('status', 'html', 'drop_after_apply', 'drop_before_apply', 'delay', 'null')
+KINDS = ('status', 'html', 'drop_after_apply', 'drop_before_apply', 'delay', 'null', 'garbage', 'reflect')
 MAX_DELAY = 30.0
 
 
@@ -37,8 +34,8 @@ def parse_fault(raw):
         raise DataError('fault count must be a positive integer')
     rule = {'method': method, 'kind': kind, 'count': count}
 
-    if kind in ('status', 'html'):
-        status = raw.get('status', 503 if kind == 'status' else 200)
+    if kind in ('status', 'html', 'reflect'):
+        status = raw.get('status', {'status': 503, 'html': 200, 'reflect': 400}[kind])
         if isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599:
             raise DataError('fault status must be an HTTP status code between 200 and 599')
         rule['status'] = status

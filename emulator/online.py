@@ -22,8 +22,6 @@ host with 421 ``Wrong subdomain used to access tenant``.
 No module here imports ``server`` or ``store`` (they import this one): answers are ``(status, body, content_type)``.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import base64
 import datetime

@@ -5,8 +5,6 @@
 
 """The request log: in memory for the admin API and optionally appended to a JSON-lines file."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import collections
 import copy

@@ -3,45 +3,35 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The JSON/HTTP front-end: routing, auth, content negotiation, faults and the request log.
+"""The JSON/HTTP front-end: routing, auth, content negotiation, latency, faults and the request log.
 
-All ErpSync semantics live in ``store.py``; this module only maps HTTP onto
-``Tenant.call()`` and back.
+All ErpSync semantics live in ``store.py`` and ``methods/``; this module only maps HTTP onto ``Tenant.call()`` and back.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
-import http
 import json
 import socket
 import socketserver
+import ssl
 import sys
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import admin, online, soap
+from .agent import NO_CONTENT, AgentError, BadRequest, find_method
 from .auth import authenticate, www_authenticate
+from .crm import mdo_list
 from .faults import fire_fault
 from .reqlog import RequestLog, mask_body
-from .store import NO_CONTENT, AgentError, BadRequest, find_method
+from .wire import DROP, JSON_CONTENT_TYPE, Response, fault_response, json_response, rest_error
 from .xmlwire import to_xml
 
 MAX_BODY = 10 * 1024 * 1024
-JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 _JSON_MEDIA = ('application/json', 'text/json', 'application/json-patch+json', 'application/merge-patch+json')
 _XML_MEDIA = ('application/xml', 'text/xml')
-
-LOGIN_PAGE = (
-    '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>SuperOffice | Log in</title></head>\n'
-    '<body><h1>Log in to SuperOffice</h1>\n'
-    '<form method="post" action="/login/common/"><label>E-mail <input name="username"></label>\n'
-    '<label>Password <input type="password" name="password"></label>\n'
-    '<button type="submit">Log in</button></form></body></html>\n'
-)
 
 
 def negotiate(accept):
@@ -83,11 +73,6 @@ def negotiate(accept):
     return best[3], best[4] + '; charset=utf-8'
 
 
-def rest_error(error_type, message):
-    """The REST error object (entity endpoints; also used here for 401/404/405/500)."""
-    return {'Error': True, 'ErrorType': error_type, 'ErrorMessage': message, 'ErrorSource': 'SuperOffice.WebApi'}
-
-
 def apply_select(result, select):
     """$select: keep the named top-level properties, null out the others (as the docs describe)."""
     names = set(s.strip().split('/')[0].lower() for s in select.split(',') if s.strip())
@@ -101,22 +86,6 @@ def apply_select(result, select):
     return [one(item) for item in result] if isinstance(result, list) else one(result)
 
 
-class Response(object):
-    def __init__(self, status, body=b'', content_type=None, headers=()):
-        self.status = status
-        self.body = body
-        self.content_type = content_type
-        self.headers = list(headers)
-
-
-# Close the socket without answering (fault kinds drop_*).
-DROP = object()
-
-
-def json_response(status, payload, headers=()):
-    return Response(status, json.dumps(payload, separators=(',', ':'), ensure_ascii=False).encode('utf-8'), JSON_CONTENT_TYPE, headers)
-
-
 def formatted_response(status, payload, fmt, root, item=None, headers=()):
     """JSON or XML by the negotiated format; fmt None (nothing acceptable) falls back to JSON."""
     if fmt and fmt[0] == 'xml':
@@ -127,7 +96,7 @@ def formatted_response(status, payload, fmt, root, item=None, headers=()):
     return response
 
 
-class _Exchange(object):
+class _Exchange:
     """What one WebAPI request did, for the request log."""
 
     def __init__(self):
@@ -226,8 +195,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
     def _dispatch(self):
+        self._raw_body = b''
         try:
-            raw_body = self._read_body()
+            raw_body = self._raw_body = self._read_body()
         except ValueError:
             self.close_connection = True
             self._send(json_response(400, {'Message': 'The request is invalid.', 'MessageDetail': 'Bad request framing or body too large.'}))
@@ -241,6 +211,9 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return
 
         exchange = _Exchange()
+        latency = self.server.latency_for(segments[0] if segments else None)
+        if latency:
+            time.sleep(latency)  # the network's share of every request, outside any tenant lock
         try:
             response = self._webapi(exchange, segments, query, raw_body)
         except Exception:  # pylint: disable=broad-except
@@ -286,6 +259,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             if self.command != 'GET':
                 return formatted_response(405, rest_error('HttpException', 'Use GET on the version URL.'), fmt, 'Error', headers=[('Allow', 'GET')])
             return formatted_response(200, self._version(tenant), fmt, 'WebApiVersion')
+        if len(rest) == 4 and rest[:3] == ['api', 'v1', 'mdolist']:
+            return self._mdo_list(exchange, tenant, segments[4], fmt)
         method = find_method(segments[5]) if len(rest) == 5 and rest[:4] == ['api', 'v1', 'agents', 'erpsync'] else None
         if method is None or not tenant.method_enabled(method):
             return formatted_response(404, rest_error('HttpException', 'No HTTP resource was found that matches the request URI %s.' % self.path),
@@ -299,10 +274,23 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         version.update(tenant.version)
         return version
 
+    def _mdo_list(self, exchange, tenant, name, fmt):
+        """``GET api/v1/MDOList/{name}``: the items of a CRM list (to map ERP list items to CRM list items by name)."""
+        exchange.method = 'MDOList'
+        auth = authenticate(tenant, self.headers.get('Authorization'), self.headers.get('SO-AppToken'))
+        exchange.auth, exchange.app_token = auth.scheme, auth.app_token
+        if not auth.ok:
+            return formatted_response(401, rest_error('UnauthorizedAccessException', auth.error), fmt, 'Error')
+        with tenant.lock:
+            items = mdo_list(tenant.state['crm'], name)
+        if items is None:
+            return formatted_response(404, rest_error('SoNotFoundException', 'No MDO list named %s.' % name), fmt, 'Error')
+        return formatted_response(200, items, fmt, 'ArrayOfMDOListItem', 'MDOListItem')
+
     def _agent(self, exchange, tenant, method, query, body, body_error, fmt):
         fault, drop_after = fire_fault(tenant, method.name, exchange)
         if fault:
-            return fault_response(fault)
+            return fault_response(fault, (dict(self.headers.items()), self._raw_body))
         response = self._authorized_agent(exchange, tenant, method, query, body, body_error, fmt)
         return DROP if drop_after else response
 
@@ -325,7 +313,10 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             return formatted_response(405, rest_error('HttpException', 'Agent methods are called with POST.'), fmt, 'Error',
                                       headers=[('Allow', 'GET, POST')])
         try:
-            if body_error:
+            if method.request == 'query':
+                # GetErpSyncConnectorEntity and DeleteErpSyncConnectorEntity take their id as a URL parameter.
+                body = dict((k, int(v[0]) if v[0].lstrip('-').isdigit() else v[0]) for k, v in query.items() if not k.startswith('$'))
+            elif body_error:
                 raise BadRequest(body_error)
             result = tenant.call(method, body)
         except AgentError as exc:
@@ -338,42 +329,29 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         return formatted_response(200, result, fmt, method.result_type or 'anyType', method.item_type)
 
 
-def fault_response(fault):
-    """The answer an injected fault gives instead of the agent (or DROP)."""
-    kind = fault['kind']
-    if kind == 'drop_before_apply':
-        return DROP
-    if kind == 'null':
-        return json_response(200, None)
-    if kind == 'html':
-        return Response(fault['status'], LOGIN_PAGE.encode('utf-8'), 'text/html; charset=utf-8')
-    status = fault['status']
-    headers = [('Retry-After', fault['retry_after'])] if fault.get('retry_after') else []
-    if 'body' in fault:
-        return json_response(status, fault['body'], headers)
-    if status == 421:
-        return Response(status, b'Wrong subdomain used to access tenant', 'text/plain; charset=utf-8', headers)
-    if status == 500:
-        return json_response(status, rest_error('Exception', 'An error has occurred (injected fault).'), headers)
-    try:
-        phrase = http.HTTPStatus(status).phrase
-    except ValueError:
-        phrase = 'Error'
-    return Response(status, ('%d %s' % (status, phrase)).encode('utf-8'), 'text/plain; charset=utf-8', headers)
-
-
 class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     # A deep listen backlog: benchmarks open a couple of hundred connections at once.
     request_queue_size = 512
 
-    def __init__(self, address, store, request_log=None):
+    def __init__(self, address, store, request_log=None, latency=0.0, tls=None):
+        """``latency``: seconds every API request waits (a WAN); ``tls``: (certificate file, key file) to serve HTTPS."""
         if ':' in address[0]:
             self.address_family = socket.AF_INET6
         self.store = store
         self.request_log = request_log or RequestLog()
+        self.latency = latency
+        self.scheme = 'https' if tls else 'http'
         self._thread = None
         ThreadingHTTPServer.__init__(self, address, EmulatorHandler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.socket = context.wrap_socket(self.socket, server_side=True)
+
+    def latency_for(self, tenant_key):
+        tenant = self.store.get(tenant_key) if tenant_key and not tenant_key.startswith('_') else None
+        return tenant.latency if tenant is not None and tenant.latency else (self.latency if tenant_key != '_emulator' else 0)
 
     def server_bind(self):
         # HTTPServer.server_bind() calls socket.getfqdn() (a DNS lookup); skip it.
@@ -383,11 +361,12 @@ class EmulatorServer(ThreadingHTTPServer):
     @property
     def base_url(self):
         host, port = self.server_address[:2]
-        return 'http://%s:%d' % ('[%s]' % host if ':' in host else host, port)
+        return '%s://%s:%d' % (self.scheme, '[%s]' % host if ':' in host else host, port)
 
     def handle_error(self, request, client_address):
-        # Clients that hang up mid-request are normal (drop faults, benchmarks); stay quiet.
-        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout)):
+        # Clients that hang up mid-request are normal (drop faults, benchmarks), and so are refused TLS handshakes
+        # (a client that does not trust the private CA): stay quiet.
+        if isinstance(sys.exc_info()[1], (ConnectionError, socket.timeout, ssl.SSLError)):
             return
         ThreadingHTTPServer.handle_error(self, request, client_address)
 

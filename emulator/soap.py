@@ -19,19 +19,17 @@ It behaves like a WCF service on a NetServer that offers Services84 up to the te
 * Request values are read without ``xsi:type`` (document/literal); ``Interval`` is an xs:duration (``PT5M``).
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import base64
 import re
 import secrets
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
+from . import wire
+from .agent import NO_CONTENT, AgentError, find_method
 from .auth import authenticate
 from .faults import fire_fault
 from .reqlog import mask_body
-from .store import NO_CONTENT, AgentError, find_method
 from .timespan import format_timespan, parse_timespan
 
 ENVELOPES = {'1.1': 'http://schemas.xmlsoap.org/soap/envelope/', '1.2': 'http://www.w3.org/2003/05/soap-envelope'}
@@ -213,23 +211,21 @@ def services_number(tenant, services):
 
 
 def handle(handler, exchange, tenant, services, service_file, raw_body):
-    """Answer one request to ``/{Tenant}/Remote/{services}/{service_file}``; returns a server.Response (or DROP)."""
-    from . import server  # the JSON front-end imports this module; import it back lazily
-
+    """Answer one request to ``/{Tenant}/Remote/{services}/{service_file}``; returns a wire.Response (or wire.DROP)."""
     number = services_number(tenant, services)
     service = {'erpsync.svc': 'ErpSync', 'soprincipal.svc': 'SoPrincipal'}.get(service_file.lower())
     if number is None or service is None:
-        return server.Response(404, b'<html><body><h2>The resource cannot be found.</h2></body></html>', 'text/html; charset=utf-8')
+        return wire.Response(404, b'<html><body><h2>The resource cannot be found.</h2></body></html>', 'text/html; charset=utf-8')
     if handler.command == 'GET':
-        return server.Response(200, ('<html><body><h2>%s Service</h2><p>This is a Windows&#169; Communication Foundation service.</p>'
-                                     '</body></html>' % service).encode('utf-8'), 'text/html; charset=utf-8')
+        return wire.Response(200, ('<html><body><h2>%s Service</h2><p>This is a Windows&#169; Communication Foundation service.</p>'
+                                   '</body></html>' % service).encode('utf-8'), 'text/html; charset=utf-8')
     if handler.command != 'POST':
-        return server.Response(405, b'Method not allowed.', 'text/plain; charset=utf-8', [('Allow', 'GET, POST')])
+        return wire.Response(405, b'Method not allowed.', 'text/plain; charset=utf-8', [('Allow', 'GET, POST')])
     version = _soap_version(handler.headers.get('Content-Type'))
     if version is None:
-        return server.Response(415, ("Cannot process the message because the content type '%s' was not the expected type "
-                                     "'text/xml; charset=utf-8'." % (handler.headers.get('Content-Type') or '')).encode('utf-8'),
-                               'text/plain; charset=utf-8')
+        return wire.Response(415, ("Cannot process the message because the content type '%s' was not the expected type "
+                                   "'text/xml; charset=utf-8'." % (handler.headers.get('Content-Type') or '')).encode('utf-8'),
+                             'text/plain; charset=utf-8')
     namespace = SERVICES_NS % number
     try:
         operation, header, params = _read_request(raw_body, version, namespace)
@@ -242,15 +238,15 @@ def handle(handler, exchange, tenant, services, service_file, raw_body):
                 raise _action_not_supported(action or operation)
             exchange.body = dict((k, v) for k, v in params.items() if k == 'UserName')
             exchange.app_token = bool(_header_value(header, 'ApplicationToken'))
-            return _answer(server, version, namespace, 'Authenticate', _login(tenant, operation, params, _header_value(header, 'ApplicationToken')))
+            return _answer(version, namespace, 'Authenticate', _login(tenant, operation, params, _header_value(header, 'ApplicationToken')))
         method = find_method(operation) if operation else None
         if method is None or method.name != operation or not tenant.method_enabled(method) or (
                 method.name in LIST_METHODS and number < LIST_METHODS_SINCE):
             raise _action_not_supported(action or operation)
     except SoapFault as fault:
-        return server.Response(fault.status, envelope(version, '', fault_body(version, fault.code, fault.reason)), CONTENT_TYPES[version])
+        return wire.Response(fault.status, envelope(version, '', fault_body(version, fault.code, fault.reason)), CONTENT_TYPES[version])
     exchange.body = mask_body(params, tenant.password_keys())
-    return _agent(server, exchange, tenant, method, params, header, version, namespace)
+    return _agent(exchange, tenant, method, params, header, version, namespace)
 
 
 def _action_not_supported(action):
@@ -310,7 +306,7 @@ def _login(tenant, operation, params, app_token):
             'Credentials': {'Ticket': ticket}, 'AuthenticationSucceeded': True}
 
 
-def _answer(server, version, namespace, operation, result, error=None, void=False):
+def _answer(version, namespace, operation, result, error=None, void=False):
     parts = ['<%sResponse xmlns="%s">' % (operation, namespace)]
     if operation == 'Authenticate':
         for key in ('Response', 'Credentials', 'AuthenticationSucceeded'):
@@ -320,24 +316,25 @@ def _answer(server, version, namespace, operation, result, error=None, void=Fals
         write_value(parts, 'Response', result, (method.item_type if method.item_type not in ('string', 'int') else 'a:' + method.item_type)
                     if method.item_type else ('StringKeyValuePair' if method.result_type == 'StringDictionary' else None))
     parts.append('</%sResponse>' % operation)
-    return server.Response(200, envelope(version, headers_xml(namespace, error), ''.join(parts)), CONTENT_TYPES[version])
+    return wire.Response(200, envelope(version, headers_xml(namespace, error), ''.join(parts)), CONTENT_TYPES[version])
 
 
-def _agent(server, exchange, tenant, method, params, header, version, namespace):
-    fault, drop_after = fire_fault(tenant, method.name, exchange)
-    if fault:
-        return server.fault_response(fault)
+def _agent(exchange, tenant, method, params, header, version, namespace):
     ticket = _header_value(header, 'Credentials', 'Ticket')
     app_token = _header_value(header, 'ApplicationToken')
+    fault, drop_after = fire_fault(tenant, method.name, exchange)
+    if fault:
+        # A reflecting fault echoes the credentials, which SOAP carries in the envelope.
+        return wire.fault_response(fault, ({'Authorization': 'SOTicket %s' % ticket, 'SO-AppToken': app_token or ''}, b''))
     auth = authenticate(tenant, 'SOTicket %s' % ticket if ticket else None, app_token)
     exchange.auth = 'SOTicket' if ticket else 'none'
     exchange.app_token = auth.app_token
     if not auth.ok:
         message = auth.error.replace('SO-AppToken header', 'ApplicationToken')
-        return _answer(server, version, namespace, method.name, None, error=('SoSecurityException', message))
+        return _answer(version, namespace, method.name, None, error=('SoSecurityException', message))
     try:
         result = tenant.call(method, params)
     except AgentError as exc:
-        return _answer(server, version, namespace, method.name, None, error=('SoException', exc.detail))
-    response = _answer(server, version, namespace, method.name, result, void=result is NO_CONTENT)
-    return server.DROP if drop_after else response
+        return _answer(version, namespace, method.name, None, error=('SoException', exc.detail))
+    response = _answer(version, namespace, method.name, result, void=result is NO_CONTENT)
+    return wire.DROP if drop_after else response

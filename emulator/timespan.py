@@ -10,8 +10,6 @@ purpose so that a client which sends anything else (ISO-8601 ``PT5M``, bare seco
 ``hh:mm``) fails against it instead of passing by luck.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import re
 

@@ -9,8 +9,6 @@ Not byte-identical to .NET's DataContractSerializer: element order follows the J
 and dictionaries use the ``KeyValueOfstring...`` entry shape DataContract uses.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 from xml.sax.saxutils import escape
 

@@ -27,7 +27,7 @@ the standard library (sys.stdlib_module_names), __future__, ansible and ansible_
 third-party; an import of another collection (ansible_collections.NS.NAME) must instead be a
 dependency in galaxy.yml. Each third-party import name is mapped to its distribution with
 importlib.metadata.packages_distributions() of the running Python (run it in a venv that has the
-requirements installed, tests/requirements/docs.txt), else with the small map below.
+requirements installed, tests/requirements/core-2.21.txt), else with the small map below.
 
 Fails (exit 1) when requirements.txt lists a distribution that nothing imports, when an imported
 package is missing from requirements.txt, when an import cannot be mapped, or when

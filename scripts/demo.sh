@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# The demo: starts the SuperOffice WebAPI emulator with emulator/data/demo.json
-# and runs playbooks/demo.yml against its on-site tenant.
+# The demo: starts the SuperOffice WebAPI emulator with emulator/data/demo.json and runs playbooks/demo.yml
+# against its on-site tenant twice: the first run configures it, the second must change nothing.
 
 set -euo pipefail
 
@@ -12,14 +12,15 @@ usage() {
     cat <<'EOF'
 Usage: bash scripts/demo.sh [--help] [ansible-playbook options...]
 
-Creates (or re-uses) the ansible-core 2.19 virtualenv .tmp/venv/core-2.19,
-starts the SuperOffice WebAPI emulator with emulator/data/demo.json on a free
-port, and runs playbooks/demo.yml (tests/installed/smoke.yml while
-playbooks/demo.yml does not exist) with:
+Creates (or re-uses) the virtualenv of the newest ansible-core line
+(.tmp/venv/core-2.21, Python 3.13), starts the SuperOffice WebAPI emulator with
+emulator/data/demo.json on a free port, and runs playbooks/demo.yml twice with:
   SUPEROFFICE_URL=http://127.0.0.1:PORT/SuperOffice   (on-site tenant)
   SUPEROFFICE_USERNAME / SUPEROFFICE_PASSWORD         (from the data file)
   SUPEROFFICE_EMULATOR_URL=http://127.0.0.1:PORT      (admin API: /_emulator/...)
-Extra arguments go to ansible-playbook (e.g. -v, --check, --diff).
+The first run (with --diff) brings the tenant from its start state to the
+desired one; the second run must report changed=0, or the script fails.
+Extra arguments go to both ansible-playbook runs (e.g. -v, --check).
 The emulator is stopped when the script exits.
 
 Environment: SUPEROFFICE_DEMO_DATA=FILE to use another data file.
@@ -32,7 +33,6 @@ if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
 fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CORE="2.19"
 DATA="${SUPEROFFICE_DEMO_DATA:-${ROOT}/emulator/data/demo.json}"
 
 # shellcheck source=scripts/lib/emulator.sh
@@ -44,7 +44,7 @@ trap 'exit 143' TERM
 
 # shellcheck source=scripts/lib/venv.sh
 source "${ROOT}/scripts/lib/venv.sh"
-VENV="$(core_venv "${CORE}")"
+VENV="$(core_venv "${NEWEST_CORE}")"
 export PATH="${VENV}/bin:${PATH}"
 
 # The playbook uses the collection of this checkout: expose it as
@@ -54,11 +54,6 @@ ln -sfn "${ROOT}" "${ROOT}/.tmp/demo-collections/ansible_collections/superoffice
 export ANSIBLE_COLLECTIONS_PATH="${ROOT}/.tmp/demo-collections"
 
 PLAYBOOK="${ROOT}/playbooks/demo.yml"
-if [[ ! -f "${PLAYBOOK}" ]]; then
-    echo "demo.sh: playbooks/demo.yml does not exist yet: running tests/installed/smoke.yml instead"
-    PLAYBOOK="${ROOT}/tests/installed/smoke.yml"
-    export SUPEROFFICE_INSTALLED_COLLECTION="${ROOT}/.tmp/demo-collections/ansible_collections/superoffice/crm"
-fi
 
 emulator_start "${DATA}"
 emulator_export_tenant SuperOffice
@@ -70,4 +65,19 @@ echo "  SUPEROFFICE_USERNAME=${SUPEROFFICE_USERNAME}"
 echo "  request log: ${SUPEROFFICE_EMULATOR_URL}/_emulator/requests"
 echo
 
-ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=${VENV}/bin/python" "${PLAYBOOK}" "$@"
+run_demo() {
+    ansible-playbook -i localhost, -c local -e "ansible_python_interpreter=${VENV}/bin/python" "${PLAYBOOK}" "$@" | tee "${OUTPUT}"
+}
+
+OUTPUT="$(mktemp)"
+trap 'rm -f "${OUTPUT}"; emulator_stop' EXIT
+echo "== first run: configure the tenant =="
+run_demo --diff "$@"
+echo
+echo "== second run: the same playbook again =="
+run_demo "$@"
+if ! grep -Eq '^localhost +: .*changed=0 ' "${OUTPUT}"; then
+    echo "demo.sh: the second run changed something; it should report changed=0" >&2
+    exit 1
+fi
+echo "demo.sh: the second run changed nothing (changed=0): the tenant is as playbooks/demo.yml describes it."

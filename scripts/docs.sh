@@ -17,7 +17,7 @@
 #   2. ansible-doc for every module and role: no warning, no error;
 #   3. antsibull-docs collection --use-current --output-format simplified-rst --fail-on-error;
 #   4. every generated page rendered with docutils, warnings treated as errors.
-# Tools come from tests/requirements/docs.txt (venv .tmp/venv/docs; see scripts/lib/docs-venv.sh). The
+# Tools come from tests/requirements/core-2.21.txt (venv .tmp/venv/core-2.21; see scripts/lib/docs-venv.sh). The
 # output depends on the pinned ansible-core and antsibull-docs versions and on galaxy.yml's version.
 
 set -euo pipefail

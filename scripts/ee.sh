@@ -15,7 +15,7 @@
 #
 #   bash scripts/ee.sh
 #
-# Tools come from tests/requirements/docs.txt (venv .tmp/venv/docs; see scripts/lib/docs-venv.sh).
+# Tools come from tests/requirements/core-2.21.txt (venv .tmp/venv/core-2.21; see scripts/lib/docs-venv.sh).
 
 set -euo pipefail
 

@@ -17,7 +17,7 @@
 # Both modes first run antsibull-changelog lint and, after the release, antsibull-changelog
 # lint-changelog-yaml. When the version is already in changelogs/changelog.yaml and no fragment is
 # waiting, --check regenerates the changelog files (antsibull-changelog generate) instead of releasing.
-# Tools come from tests/requirements/docs.txt (venv .tmp/venv/docs; see scripts/lib/docs-venv.sh).
+# Tools come from tests/requirements/core-2.21.txt (venv .tmp/venv/core-2.21; see scripts/lib/docs-venv.sh).
 
 set -euo pipefail
 

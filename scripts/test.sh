@@ -12,31 +12,39 @@ usage() {
 Usage: bash scripts/test.sh [--help]
 
 Runs every test stage of the superoffice.crm collection and sets up all it
-needs by itself (virtualenvs under .tmp/venv, the ansible-test pip bootstrap
-stand-in, shellcheck via apt when running as root, the emulator).
+needs by itself (virtualenvs under .tmp/venv, each with the Python its
+tests/requirements/core-X.Y.txt names, found on PATH or under pyenv; the
+ansible-test pip bootstrap stand-in; shellcheck via apt when running as root;
+the emulator).
 
 Stages (in this order):
-  sanity       ansible-test sanity --venv --python 3.11 (all tests, no ignore files)
-  units        ansible-test units --venv --python 3.11
-  integration  ansible-test integration --venv --python 3.11 --continue-on-error
-               (each target starts its own emulator, see tests/integration/README.md)
+  sanity       ansible-test sanity --venv --python X.Y (all tests, no ignore files)
+  units        ansible-test units --venv --python X.Y
+  integration  ansible-test integration --venv --python X.Y --continue-on-error
+               (each target starts its own emulator, see tests/integration/README.md);
+               every target on the newest line, the targets with the alias
+               superoffice/every_line on the older ones (see tests/integration/README.md)
   lint         ansible-lint --profile production --offline
   changelog    antsibull-changelog lint; scripts/release-changelog.sh --check (the release
                changelog builds without warnings, in a temporary copy)
   build        ansible-galaxy collection build + install into .tmp/installed,
                then tests/installed/smoke.yml against the installed collection
+  import       galaxy-importer on the built tarball (what Galaxy and Automation Hub run on
+               upload: its own checks, ansible-doc and ansible-lint)
   docs         scripts/docs.sh --check: antsibull-docs lint, ansible-doc for every module
                and role, docs/reference/ regenerated and compared, no warnings
   ee           scripts/ee.sh: requirements.txt == imports of plugins/, ansible-builder
                schema, introspect and create (no container engine)
-sanity, units and integration run on every ansible-core line; the other stages
-run once, with the newest line's toolchain (tests/requirements/core-2.19.txt;
-changelog, docs and ee also with tests/requirements/docs.txt, venv .tmp/venv/docs).
+  demo         scripts/demo.sh: the README's demo, twice, the second run with changed=0
+sanity, units and integration run on every ansible-core line (2.19 on Python 3.11,
+2.20 on 3.12, 2.21 on 3.13); the other stages run once, with the newest line's
+toolchain (tests/requirements/core-2.21.txt, venv .tmp/venv/core-2.21).
 
 Environment:
-  SUPEROFFICE_TEST_CORE="2.19 2.18"   ansible-core lines (space-separated); default:
+  SUPEROFFICE_TEST_CORE="2.21 2.20"   ansible-core lines (space-separated); default:
                                   every line meta/runtime.yml's requires_ansible claims
                                   (each needs a tests/requirements/core-X.Y.txt)
+  SUPEROFFICE_TEST_FULL_INTEGRATION=1  every integration target on every line
   SUPEROFFICE_TEST_STAGES="sanity units integration lint changelog build docs ee"
   SUPEROFFICE_TEST_TIMEOUT=1800   per-command timeout in seconds
   SUPEROFFICE_TEST_BUDGET=4800    whole-run budget in seconds: stages that would start
@@ -67,9 +75,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TMP="${ROOT}/.tmp"
 COPY_PARENT="${TMP}/collections"
 COPY="${COPY_PARENT}/ansible_collections/superoffice/crm"
-NEWEST_CORE="2.19"
 MATRIX_STAGES=" sanity units integration "
-ALL_STAGES="sanity units integration lint changelog build docs ee"
+ALL_STAGES="sanity units integration lint changelog build import docs ee demo"
 STAGES="${SUPEROFFICE_TEST_STAGES:-${ALL_STAGES}}"
 TIMEOUT="${SUPEROFFICE_TEST_TIMEOUT:-1800}"
 BUDGET="${SUPEROFFICE_TEST_BUDGET:-4800}"
@@ -80,6 +87,8 @@ fi
 
 # shellcheck source=scripts/lib/emulator.sh
 source "${ROOT}/scripts/lib/emulator.sh"
+# shellcheck source=scripts/lib/venv.sh
+source "${ROOT}/scripts/lib/venv.sh"
 export SUPEROFFICE_EMULATOR_NO_TRAP=1
 cleanup() {
     emulator_stop >/dev/null 2>&1 || true
@@ -165,9 +174,6 @@ run() {
 # ---------------------------------------------------------------------------
 # Set-up
 # ---------------------------------------------------------------------------
-
-# shellcheck source=scripts/lib/venv.sh
-source "${ROOT}/scripts/lib/venv.sh"
 
 # ansible-test bootstraps pip in its venvs with a get-pip.py it downloads from
 # a host that is not reachable here. It first looks in its cache, so put a
@@ -256,27 +262,37 @@ make_copy() {
 # Stages. Each runs in a subshell with set -e; its exit status is the result.
 # ---------------------------------------------------------------------------
 
+# The Python of an ansible-core line, as its requirements file names it.
+line_python() {
+    python_of "${ROOT}/tests/requirements/core-$1.txt"
+}
+
 stage_sanity() {
-    local venv="$1" ignores
+    local venv="$1" core="$2" ignores
     cd "${COPY}"
     ignores="$(find tests/sanity -maxdepth 1 -name 'ignore-*.txt' 2>/dev/null || true)"
     if [[ -n "${ignores}" ]]; then
         echo "sanity ignore files are not allowed (fix the code instead): ${ignores}" >&2
         return 1
     fi
-    PATH="${venv}/bin:${PATH}" run ansible-test sanity --venv --python 3.11 --color no "${ANSIBLE_TEST_VERBOSITY[@]}"
+    PATH="${venv}/bin:${PATH}" run ansible-test sanity --venv --python "$(line_python "${core}")" --color no "${ANSIBLE_TEST_VERBOSITY[@]}"
 }
 
 stage_units() {
-    local venv="$1"
+    local venv="$1" core="$2"
     cd "${COPY}"
-    PATH="${venv}/bin:${PATH}" run ansible-test units --venv --python 3.11 --color no "${ANSIBLE_TEST_VERBOSITY[@]}"
+    PATH="${venv}/bin:${PATH}" run ansible-test units --venv --python "$(line_python "${core}")" --color no "${ANSIBLE_TEST_VERBOSITY[@]}"
 }
 
 stage_integration() {
-    local venv="$1"
+    local venv="$1" core="$2" targets=()
     cd "${COPY}"
-    PATH="${venv}/bin:${PATH}" run ansible-test integration --venv --python 3.11 --continue-on-error --color no "${ANSIBLE_TEST_VERBOSITY[@]}"
+    # The newest line runs every target; older lines the every_line subset, unless asked for all.
+    if [[ "${core}" != "${NEWEST_CORE}" && "${SUPEROFFICE_TEST_FULL_INTEGRATION:-0}" != 1 ]]; then
+        targets=(superoffice/every_line/)
+    fi
+    PATH="${venv}/bin:${PATH}" run ansible-test integration --venv --python "$(line_python "${core}")" --continue-on-error \
+        --color no "${ANSIBLE_TEST_VERBOSITY[@]}" "${targets[@]}"
 }
 
 stage_lint() {
@@ -296,13 +312,13 @@ stage_changelog() {
     run_docs_tool release-changelog.sh --check
 }
 
-# run_docs_tool SCRIPT [ARGS...]: one of the copy's scripts/ (docs.sh, ee.sh, release-changelog.sh); they
-# use the pinned toolchain of tests/requirements/docs.txt, kept in .tmp/venv/docs across runs.
+# run_docs_tool SCRIPT [ARGS...]: one of the copy's scripts/ (docs.sh, ee.sh, release-changelog.sh), with
+# the newest line's toolchain venv.
 run_docs_tool() {
     local script="$1"
     shift
     cd "${COPY}"
-    SUPEROFFICE_DOCS_VENV_DIR="${TMP}/venv/docs" run bash "scripts/${script}" "$@"
+    SUPEROFFICE_DOCS_VENV="${VENVS[${NEWEST_CORE}]}" run bash "scripts/${script}" "$@"
 }
 
 stage_build() {
@@ -342,8 +358,42 @@ stage_build() {
     emulator_stop
 }
 
+# galaxy-importer on the tarball of the build stage, as Galaxy and Automation Hub run it on upload (no
+# container engine here, so its ansible-test step is off; sanity runs in its own stage).
+stage_import() {
+    local venv="$1" tarball config
+    tarball="$(find "${TMP}/build" -maxdepth 1 -name 'superoffice-crm-*.tar.gz' 2>/dev/null | head -n 1)"
+    if [[ -z "${tarball}" ]]; then
+        echo "no tarball in ${TMP}/build: the build stage must run first" >&2
+        return 1
+    fi
+    config="${TMP}/galaxy-importer.cfg"
+    printf '[galaxy-importer]\nrun_ansible_test = False\nrun_ansible_lint = True\nrun_ansible_doc = True\ncheck_required_tags = True\nlog_level_main = INFO\n' >"${config}"
+    cd "${TMP}"
+    PATH="${venv}/bin:${PATH}" GALAXY_IMPORTER_CONFIG="${config}" ANSIBLE_LOCAL_TEMP="${TMP}/ansible-local" \
+        run python -m galaxy_importer.main --print-result "${tarball}" >"${TMP}/galaxy-importer.out" 2>&1 || {
+        cat "${TMP}/galaxy-importer.out"
+        return 1
+    }
+    cat "${TMP}/galaxy-importer.out"
+    # It reports problems as errors and warnings in its log; a publishable artifact has none.
+    if grep -Eq '^(ERROR|WARNING)' "${TMP}/galaxy-importer.out"; then
+        echo "galaxy-importer reported errors or warnings (above)" >&2
+        return 1
+    fi
+}
+
 stage_docs() {
     run_docs_tool docs.sh --check
+}
+
+stage_demo() {
+    local venv="$1"
+    cd "${COPY}"
+    # The copy's own .tmp: demo.sh creates nothing outside it but the toolchain venv, which is re-used.
+    mkdir -p "${COPY}/.tmp/venv"
+    ln -sfn "${venv}" "${COPY}/.tmp/venv/core-${NEWEST_CORE}"
+    run bash scripts/demo.sh
 }
 
 stage_ee() {
@@ -387,7 +437,7 @@ run_stage() {
     (
         set -euo pipefail
         trap 'emulator_stop >/dev/null 2>&1' EXIT
-        "stage_${name}" "${venv}"
+        "stage_${name}" "${venv}" "${core}"
     )
     rc=$?
     set -e

@@ -3,13 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
+# The connection options every module takes: the documentation of plugins/module_utils/_client.py WEBAPI_ARGUMENT_SPEC.
 
 
 class ModuleDocFragment(object):
 
-    # The connection options every module takes (plugins/module_utils/_webapi.py WEBAPI_ARGUMENT_SPEC).
     DOCUMENTATION = r'''
 options:
   url:
@@ -117,8 +115,9 @@ options:
   timeout:
     description:
       - Seconds to wait for each HTTP answer.
-      - A write that gets no answer in time may still be running on the server, so the module waits this long again (at most
-        O(retry_max_wait)) before it reads the state back to decide whether to send the write again.
+      - A write that gets no answer in time may still be running on the server. The module then reads the object again at once,
+        after half of this time and after this time (at most O(retry_max_wait)); when the write never shows, it is B(not) sent
+        again (a toggle would flip twice, a create make two) and the task fails for that object, saying so.
       - If not set, the value of the E(SUPEROFFICE_TIMEOUT) environment variable is used.
     type: float
     default: 30
@@ -137,6 +136,28 @@ options:
       - If not set, the value of the E(SUPEROFFICE_RETRY_MAX_WAIT) environment variable is used.
     type: float
     default: 60
+  concurrency:
+    description:
+      - How many independent writes (to different objects, for example toggling many connections) are sent at once.
+        V(1) sends every request one after the other.
+      - Writes to one object keep their order, and every safeguard holds at any setting (a fresh read before a wave of
+        toggles, no repeated flip or create, per-object failures). After HTTP 429 every parallel request waits for
+        C(Retry-After).
+      - If not set, the value of the E(SUPEROFFICE_CONCURRENCY) environment variable is used.
+    type: int
+    default: 4
+  lock_timeout:
+    description:
+      - A run that changes a tenant holds a lock on the controller (a file under the temporary directory, per tenant
+        address), so that two runs on the same controller, or a module process left over from a killed C(ansible-playbook),
+        never write on a view the other one is changing. Another run waits for it up to this many seconds, then fails
+        with nothing changed. Check mode and read-only modules take no lock.
+      - The lock covers runs on one controller only; the ERP Sync API has no lock of its own. Run one converging play per tenant
+        at a time (see the guide on pipelines).
+      - V(0) takes no lock.
+      - If not set, the value of the E(SUPEROFFICE_LOCK_TIMEOUT) environment variable is used.
+    type: float
+    default: 600
   api:
     description:
       - Which face of the ErpSync agent to use. V(rest) is the REST WebAPI (C(api/v1/Agents/ErpSync)).
@@ -175,5 +196,11 @@ notes:
   - All modules are in the action group C(superoffice.crm.webapi), so connection options can be set once for all of them
     with C(group/superoffice.crm.webapi) under C(module_defaults).
   - Secrets (O(password), O(ticket), O(access_token), O(system_user_token), O(app_token), O(private_key), and the signed token,
-    JWT and ticket derived from them) are never shown in results, warnings or errors.
+    JWT and ticket derived from them) are never shown in results, warnings or errors, also not when a server or proxy
+    echoes them back (in clear, Base64-encoded as in a C(Basic) header, JSON-escaped or URL-encoded).
+  - Answers are checked before they are used. A C(null) where the ErpSync agent should answer something, an error object
+    (with C(Error=true), or C(Message) and C(MessageDetail)) or a value of the wrong type fails the task naming the method and
+    the field, and nothing is written because of it.
+  - TLS is verified with O(ca_path) or the system's trust store; O(validate_certs) and O(ca_path) are passed with every request,
+    so E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) cannot override them.
 '''

@@ -14,9 +14,6 @@ Private to this collection (the leading underscore): its interface may change wi
   ``GET {environment}/login/.well-known/jwks`` and take the ticket from its claims.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import base64
 import json
 import os
@@ -26,8 +23,11 @@ import traceback
 from xml.etree import ElementTree
 
 from ansible.module_utils.basic import missing_required_lib
+from urllib.parse import quote, urlsplit
+
 from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
-from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
+
+from ansible_collections.superoffice.crm.plugins.module_utils._base import root_cause
 
 try:
     import requests
@@ -56,7 +56,6 @@ RUNNING_STATES = ('Running', 'OnlineMaintenance')
 TICKET_CLAIM = 'http://schemes.superoffice.net/identity/ticket'
 # Allowed difference between the controller's clock and the JWT's exp.
 CLOCK_SKEW = 60
-MASK = '********'
 
 _CONTEXT_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*$')
 _CONTEXT_IN_URL = re.compile(r'^/(cust\d+)(/|$)', re.IGNORECASE)
@@ -96,7 +95,7 @@ def context_from_url(url):
     return match.group(1) if match else None
 
 
-def online_tenant(module, credential, secrets, user_agent):
+def online_tenant(module, credential, secrets, user_agent, verify):
     """An OnlineTenant when tenant discovery or system-user authentication is asked for, else None.
 
     Checks the address options first: exactly one of url and context_identifier.
@@ -112,13 +111,13 @@ def online_tenant(module, credential, secrets, user_agent):
                           'for example Cust12345, to look the address of a SuperOffice Online tenant up')
     if not params.get('context_identifier') and credential != 'system_user_token':
         return None
-    return OnlineTenant(module, credential, secrets, user_agent)
+    return OnlineTenant(module, credential, secrets, user_agent, verify)
 
 
-class OnlineTenant(object):
+class OnlineTenant:
     """One SuperOffice Online tenant: finds its API address and logs its system user in (once per module run)."""
 
-    def __init__(self, module, credential, secrets, user_agent):
+    def __init__(self, module, credential, secrets, user_agent, verify):
         self.module = module
         self.params = module.params
         self.secrets = secrets
@@ -141,7 +140,7 @@ class OnlineTenant(object):
             self.key = self._private_key()
         self.session = requests.Session()
         self.session.headers.update({'Accept': 'application/json', 'User-Agent': user_agent})
-        self.session.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
+        self.verify = verify
 
     # -- discovery --------------------------------------------------------------------------------
 
@@ -178,7 +177,7 @@ class OnlineTenant(object):
                 'ContextIdentifier': self.context_identifier, 'ReturnTokenType': 'JWT'}
         answer = self._fetch('system user authentication', 'POST', url, json=body, allow_redirects=False)
         if answer.get('IsSuccessful') is not True or not isinstance(answer.get('Token'), str) or not answer['Token']:
-            reason = answer.get('ErrorMessage') or 'no reason given'
+            reason = '%s' % (answer.get('ErrorMessage') or 'no reason given')
             raise OnlineError('SuperOffice refused the system user of %s: %s. Check that system_user_token, app_token and private_key '
                               'belong to the same app and tenant, and that the controller clock is right (the signed token carries '
                               'the UTC time)' % (self.context_identifier, self._scrub(reason).rstrip('. ')))
@@ -218,24 +217,18 @@ class OnlineTenant(object):
     # -- plumbing ---------------------------------------------------------------------------------
 
     def _secret(self, value):
-        """A derived secret: masked by this client and by Ansible from now on. Longest first, so a secret that
-        contains another (the signed token contains the system user token) is masked whole."""
-        self.secrets.insert(0, value)
-        self.module.no_log_values.add(value)
+        """A derived secret (signed token, JWT, ticket, key file content): masked from now on."""
+        self.secrets.add(value)
 
     def _scrub(self, text):
-        text = '%s' % (text,)
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
-        return text
+        return self.secrets.mask(text)
 
     def _fetch(self, what, method, url, not_found=None, **kwargs):
         """Send one request and return its JSON object answer; raise OnlineError with a safe message otherwise."""
-        # Imported here: the client module imports this one at load time.
-        from ansible_collections.superoffice.crm.plugins.module_utils._webapi import root_cause
         send = self.session.get if method == 'GET' else self.session.post
         try:
-            response = send(url, timeout=self.params['timeout'], **kwargs)
+            # verify on every request: REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would override a session's setting.
+            response = send(url, timeout=self.params['timeout'], verify=self.verify, **kwargs)
         except requests.exceptions.SSLError as e:
             raise OnlineError('%s: TLS verification of %s failed (%s). Give the CA bundle in ca_path, or set validate_certs to false '
                               'on a trusted test system only' % (what, self.base, self._scrub(root_cause(e))))
@@ -247,7 +240,7 @@ class OnlineTenant(object):
             raise OnlineError('%s: HTTP 404: %s' % (what, not_found))
         if response.status_code != 200:
             text = response.text.strip() if 'html' not in (response.headers.get('Content-Type') or '') else ''
-            detail = ': ' + self._scrub(text[:300]) if text else ''
+            detail = ': ' + self.secrets.cut(text) if text else ''
             raise OnlineError('%s: %s %s answered HTTP %d%s' % (what, method, url, response.status_code, detail))
         try:
             data = response.json()

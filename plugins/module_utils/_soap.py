@@ -24,17 +24,14 @@ Wire decisions (see also the reference, section 6):
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import re
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 
-from ansible_collections.superoffice.crm.plugins.module_utils._erpsync import seconds_to_timespan, timespan_to_seconds
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import Answer, WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._base import Answer, WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._values import seconds_to_timespan, timespan_to_seconds
 
 SOAP_ENVELOPES = {
     '1.1': 'http://schemas.xmlsoap.org/soap/envelope/',
@@ -52,6 +49,9 @@ LIST_METHODS = ('GetAllConnections', 'GetAllConnectors')
 # Credentials/Ticket and AuthenticationSucceeded. Shapes from SuperOfficeDocs/superoffice-docs:
 # docs/en/api/reference/soap/Services88/SoPrincipal/AuthenticateUsernamePassword.md and .../AuthenticateWithAccessToken.md
 LOGIN_METHODS = {'password': 'AuthenticateUsernamePassword', 'access_token': 'AuthenticateWithAccessToken'}
+
+# Methods whose REST body is a carrier itself, and the SOAP request member that holds it.
+BARE_BODY_METHODS = {'SaveErpSyncConnectorEntity': 'ErpSyncConnectorEntity'}
 
 # ErpConnection members in WSDL order (Services88-ErpSync WSDL); request members of other methods follow the same order.
 MEMBER_ORDER = ('ErpConnectionId', 'ErpConnectorId', 'DisplayName', 'DisplayDescription', 'Active', 'ConnectionId',
@@ -256,7 +256,7 @@ def _exception_text(info):
     return '%s: %s' % (fields['ExceptionType'], message) if fields.get('ExceptionType') else message
 
 
-class SoapTransport(object):
+class SoapTransport:
     """ErpSync over SOAP: POST {base}/Remote/ServicesNN/ErpSync.svc, credentials in the envelope.
 
     The Services version is given or read once from the unauthenticated ``GET {base}/api``; with username/password
@@ -283,8 +283,16 @@ class SoapTransport(object):
     def services_number(self):
         return int(self.services[len('Services'):])
 
-    def send(self, method, body):
+    def send(self, method, body, query=None):
         services = self._services()
+        if method == 'MDOList':
+            raise WebAPIError('CRM list items are looked up by name over the REST WebAPI only; with api=soap give CRM list '
+                              'items by id', method=method)
+        # Query parameters of REST (the connector entity methods) are plain request members in SOAP, and the entity that
+        # REST takes as the whole body is the ErpSyncConnectorEntity member.
+        if method in BARE_BODY_METHODS:
+            body = {BARE_BODY_METHODS[method]: body}
+        body = dict(body or {}, **{key[:1].upper() + key[1:]: value for key, value in (query or {}).items()})
         if method in LOGIN_METHODS.values():
             return self._post('SoPrincipal', method, body, None)
         if method in LIST_METHODS and self.services_number < LIST_METHODS_SINCE:
@@ -305,13 +313,15 @@ class SoapTransport(object):
         data = build_envelope(self.soap_version, self.services, method, body, ticket, self.client.params.get('app_token'))
         self._method = method
         return self.client.session.post('%s/Remote/%s/%s.svc' % (self.client.base_url, self.services, service), data=data,
-                                        headers=headers, timeout=self.client.params['timeout'], allow_redirects=False)
+                                        headers=headers, timeout=self.client.params['timeout'], verify=self.client.verify,
+                                        allow_redirects=False)
 
     def _services(self):
         """The ServicesNN to use: given, or ServicesCurrent (else Services) of the version probe ``GET {base}/api``."""
         if self.services is None:
             url = self.client.base_url + '/api'
-            response = self.client.session.get(url, timeout=self.client.params['timeout'], allow_redirects=False)
+            response = self.client.session.get(url, timeout=self.client.params['timeout'], verify=self.client.verify,
+                                               allow_redirects=False)
             found = None
             if response.status_code == 200:
                 try:
@@ -346,7 +356,7 @@ class SoapTransport(object):
             hint = ('check username and password; SuperOffice Online does not take passwords (use ticket with app_token, or access_token)'
                     if kind == 'password' else 'check access_token (access tokens expire after about an hour) and app_token')
             raise WebAPIError('SOAP login failed: %s/SoPrincipal %s did not authenticate: %s' % (self.services, method, hint), method=method)
-        self.client._secrets.append(ticket)
+        self.client.secrets.add(ticket)
         self.ticket = ticket
         return ticket
 
@@ -356,7 +366,7 @@ class SoapTransport(object):
         if response.status_code == 415:
             other = '1.2' if self.soap_version == '1.1' else '1.1'
             return Answer(error_text='%s; the endpoint expects the other SOAP version: set soap_version to %s' % (
-                (to_text(raw).strip()[:300] or 'unsupported media type'), other))
+                (self.client.secrets.cut(to_text(raw)) or 'unsupported media type'), other))
         if not raw.strip() or 'html' in (response.headers.get('Content-Type') or '').lower():
             return Answer()  # not SOAP: the client reports it (a login page, a proxy)
         try:

@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: erpsync_connection
 short_description: Create, update, activate, deactivate or delete one SuperOffice ERP Sync connection
@@ -263,19 +260,16 @@ api_method:
   sample: ToggleErpConnectionActive
 '''
 
-from ansible_collections.superoffice.crm.plugins.module_utils._connections import (
-    CONNECTION_REQUIRED_ONE_OF, ConnectionModule, connection_options, run_single)
-from ansible_collections.superoffice.crm.plugins.module_utils._erpsync import ErpSyncAPI
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import WebAPIClient, webapi_argument_spec
+from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import (
+    CONNECTION_OPTIONS, CONNECTION_REQUIRED_ONE_OF, Connections, check_items, connection_item, connection_options)
 
 
 def main():
-    module = ConnectionModule(
-        argument_spec=webapi_argument_spec(**connection_options()),
-        required_one_of=CONNECTION_REQUIRED_ONE_OF,
-        supports_check_mode=True,
-    )
-    run_single(module, lambda: ErpSyncAPI(WebAPIClient(module)))
+    module = ErpSyncModule(connection_options(), required_one_of=CONNECTION_REQUIRED_ONE_OF, supports_check_mode=True)
+    item = connection_item(dict((name, module.params.get(name)) for name in CONNECTION_OPTIONS))
+    module.checked(check_items, [item], operations=[])  # before the client exists: bad input makes no request
+    module.converge_one(Connections(module, module.api(), [item]), item, 'connection')
 
 
 if __name__ == '__main__':

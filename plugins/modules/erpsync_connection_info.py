@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: erpsync_connection_info
 short_description: List the ERP Sync connections of a SuperOffice tenant
@@ -45,6 +42,14 @@ options:
       - Also read and return each connection's config (one C(GetConnection) per returned connection).
     type: bool
     default: false
+  summary:
+    description:
+      - Also read each returned connection's sync summary (C(GetErpSyncConnectionSummary), one per connection): when it last
+        synchronized (RV(connections[].last_sync), RV(connections[].last_sync_age)) and per ERP actor type whether it has
+        mappings (RV(connections[].actors)).
+      - Use it in a pipeline to fail when a connection has not synced for too long (see the examples).
+    type: bool
+    default: false
 seealso:
   - module: superoffice.crm.erpsync_connection
   - module: superoffice.crm.erpsync_connector_info
@@ -76,6 +81,25 @@ EXAMPLES = r'''
       ansible.builtin.debug:
         msg: "{{ visma.connections[0].id }}"
       when: visma.connections | length == 1
+
+- name: Fail a scheduled pipeline when an active connection has not synced for two hours
+  block:
+    - name: Read the active connections with their sync summary
+      superoffice.crm.erpsync_connection_info:
+        active: true
+        summary: true
+      register: synced
+
+    - name: Every active connection synced within the last two hours
+      ansible.builtin.assert:
+        that:
+          - item.last_sync_age is not none
+          - item.last_sync_age < 7200
+        fail_msg: "{{ item.name }} last synced {{ item.last_sync | default('never', true) }}"
+        quiet: true
+      loop: "{{ synced.connections }}"
+      loop_control:
+        label: "{{ item.name }}"
 '''
 
 RETURN = r'''
@@ -135,20 +159,56 @@ connections:
       description:
         - The connection's config fields, C(Password)-type values replaced by C(********). A blank C(Password)-type value means
           the server shows none; servers that hide stored secrets always show none.
+        - When the connector's field types cannot be read, every value is replaced by C(********).
         - V(null) unless O(include_config=true).
       type: dict
       sample: {"ApiUrl": "https://erp.example.com/api", "ApiKey": "********"}
+    last_sync:
+      description:
+        - When the connection last synchronized (C(LastSync)), as an ISO 8601 date and time; the server's time zone is taken
+          as UTC when it names none. V(null) when it never synchronized.
+      returned: when O(summary=true)
+      type: str
+      sample: "2026-11-30T06:15:00+00:00"
+    last_sync_age:
+      description: Seconds since RV(connections[].last_sync), by the controller's clock; V(null) when it never synchronized.
+      returned: when O(summary=true)
+      type: int
+      sample: 540
+    actors:
+      description: Per ERP actor type of the connection, the server's summary.
+      returned: when O(summary=true)
+      type: list
+      elements: dict
+      contains:
+        actor_type:
+          description: The ERP actor type, for example V(Customer).
+          type: str
+          sample: Customer
+        has_mappings:
+          description: Whether any ERP field of this actor type is mapped to a SuperOffice field.
+          type: bool
+          sample: true
+        defaults:
+          description: The server's summary of the default values (C(Defaults)).
+          type: str
+          sample: "2"
+        mappings:
+          description: The server's summary of the field mappings (C(Mappings)).
+          type: str
+          sample: "12"
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+import datetime
 
-from ansible_collections.superoffice.crm.plugins.module_utils._connections import connection_facts
-from ansible_collections.superoffice.crm.plugins.module_utils._erpsync import ErpSyncAPI
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import WebAPIClient, WebAPIError, fail_on_error, webapi_argument_spec
+from ansible_collections.superoffice.crm.plugins.module_utils._agent import ERP_ACTOR_TYPES, enum_name
+from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import run_concurrently
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import connection_facts
 
 
 def matches(record, params):
-    if params['id'] is not None and record.get('ErpConnectionId') != params['id']:
+    if params['id'] is not None and record['ErpConnectionId'] != params['id']:
         return False
     if params['name'] is not None and record.get('DisplayName') != params['name']:
         return False
@@ -157,14 +217,38 @@ def matches(record, params):
     return True
 
 
+def parse_time(text):
+    """A LastSync date-time as an aware datetime (UTC when the server names no zone); None for none or .NET's MinValue."""
+    if not text or text.startswith('0001-01-01'):
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
+
+
+def summary_facts(summary, now):
+    """LastSync and the per-actor summary of GetErpSyncConnectionSummary."""
+    when = parse_time(summary.get('LastSync'))
+    return dict(
+        last_sync=when.isoformat() if when else None,
+        last_sync_age=int((now - when).total_seconds()) if when else None,
+        actors=[dict(actor_type=enum_name(actor.get('ActorType'), ERP_ACTOR_TYPES), has_mappings=bool(actor.get('HasMappings')),
+                     defaults=actor.get('Defaults') or '', mappings=actor.get('Mappings') or '')
+                for actor in summary.get('Actors') or []],
+    )
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=webapi_argument_spec(
+    module = ErpSyncModule(
+        dict(
             id=dict(type='int'),
             name=dict(type='str'),
             active=dict(type='bool'),
             include_deleted=dict(type='bool', default=False),
             include_config=dict(type='bool', default=False),
+            summary=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -173,24 +257,25 @@ def main():
         module.fail_json(msg='name must not be empty; leave it out to list every connection')
     if params['id'] is not None and params['id'] < 1:
         module.fail_json(msg='id must be a positive integer, got %d' % params['id'])
-    api = ErpSyncAPI(WebAPIClient(module))
-    connections = []
-    try:
-        for record in api.get_all_connections(params['include_deleted']):
-            if not matches(record, params):
-                continue
-            if not params['include_config']:
-                connections.append(connection_facts(record, with_config=False))
-                continue
-            full = api.get_connection(record['ErpConnectionId'])
-            if full is None:
+    api = module.api()
+    concurrency = params['concurrency']
+    records = [r for r in module.read_or_fail(api.get_all_connections, params['include_deleted']) if matches(r, params)]
+    if params['include_config']:
+        full = module.read_or_fail(run_concurrently, lambda r: api.get_connection(r['ErpConnectionId']), records, concurrency)
+        for listed, record in zip(records, full):
+            if record is None:
                 # Listed a moment ago, so not unknown: an empty config here would be a lie.
                 module.fail_json(msg='GetConnection answered null for connection %s (id %s), which GetAllConnections listed; '
-                                     'its config could not be read' % (record.get('DisplayName'), record.get('ErpConnectionId')),
+                                     'its config could not be read' % (listed.get('DisplayName'), listed['ErpConnectionId']),
                                  changed=False)
-            connections.append(connection_facts(full, api.password_keys(full.get('ErpConnectorId'))))
-    except WebAPIError as e:
-        fail_on_error(module, e, changed=False)
+        connections = [connection_facts(record, module.read_or_fail(api.password_keys, record['ErpConnectorId'])) for record in full]
+    else:
+        connections = [connection_facts(record, with_config=False) for record in records]
+    if params['summary']:
+        now = datetime.datetime.now(datetime.timezone.utc)
+        summaries = module.read_or_fail(run_concurrently, lambda r: api.get_connection_summary(r['ErpConnectionId']), records, concurrency)
+        for facts, summary in zip(connections, summaries):
+            facts.update(summary_facts(summary, now))
     module.exit_json(changed=False, connections=connections)
 
 

@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: erpsync_connections
 short_description: Converge many SuperOffice ERP Sync connections in one task
@@ -308,22 +305,32 @@ api_method:
   sample: GetAllConnections
 '''
 
-from ansible_collections.superoffice.crm.plugins.module_utils._connections import ConnectionModule, run_bulk
-from ansible_collections.superoffice.crm.plugins.module_utils._erpsync import ErpSyncAPI
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import WebAPIClient, webapi_argument_spec
+from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import PlanError
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import (
+    CONNECTION_OPTIONS, Connections, bulk_result, check_items, items_from_list)
 
 
 def main():
-    module = ConnectionModule(
-        argument_spec=webapi_argument_spec(
-            # Each item is validated against the per-connection options (shared with erpsync_connection)
-            # by the engine, so that messages can name the item (connections[INDEX]).
+    module = ErpSyncModule(
+        dict(
             connections=dict(type='list', elements='dict', required=True),
             exclusive=dict(type='bool', default=False),
         ),
+        item_options=dict(connections=CONNECTION_OPTIONS),
         supports_check_mode=True,
     )
-    run_bulk(module, lambda: ErpSyncAPI(WebAPIClient(module)))
+    items = items_from_list(module.params['connections'])
+    try:
+        check_items(items)  # before the client exists: bad input makes no request
+    except PlanError as e:
+        module.fail_json(msg=e.message, changed=False)
+    kind = Connections(module, module.api(), items, exclusive=module.params['exclusive'])
+    module.converge([kind])
+    result, failure = bulk_result(kind, module._diff)
+    if failure:
+        module.fail_json(msg=failure, **result)
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

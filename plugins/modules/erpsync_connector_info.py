@@ -4,17 +4,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: erpsync_connector_info
 short_description: List the ERP Sync connectors of a SuperOffice tenant with their config fields
 version_added: 0.1.0
 description:
-  - Lists the ERP connectors known to a tenant (C(GetAllConnectors)) and, for each, the config fields a connection of that
-    connector takes (C(GetConfigurationFields)), with their keys for the C(config) option of
-    M(superoffice.crm.erpsync_connection), types, defaults and whether they are mandatory.
+  - Lists the ERP connectors known to a tenant (C(GetAllConnectors)) and, for each, its address (from the connector entity,
+    C(GetErpSyncConnectorEntity)) and the config fields a connection of that connector takes (C(GetConfigurationFields)), with
+    their keys for the C(config) option of M(superoffice.crm.erpsync_connection), types, defaults and whether they are mandatory.
+  - Makes one list read and two reads per connector returned.
   - Filter with O(name) or O(id) to read the fields of one connector only.
 author:
   - superoffice.crm contributors (!UNKNOWN)
@@ -75,9 +73,19 @@ connectors:
       type: str
       sample: Visma.net
     url:
-      description: The connector's address, as the server lists it (the list item's C(ToolTip)).
+      description: The connector's service address, from the connector entity (C(URL)). The same as RV(connectors[].connector_url).
       type: str
       sample: https://connectors.example.com/visma/ErpConnector.svc
+    connector_url:
+      description:
+        - The connector's service address (C(URL) of the connector entity), as M(superoffice.crm.erpsync_connector) takes it:
+          C(https://.../ErpConnector.svc), or C(app://<app id>) for a sync app in SuperOffice Online.
+      type: str
+      sample: https://connectors.example.com/visma/ErpConnector.svc
+    deleted:
+      description: Whether the connector is deleted; always V(false), as the list holds live connectors only.
+      type: bool
+      sample: false
     config_fields:
       description: The config fields a connection of this connector takes, by rank.
       type: list
@@ -126,18 +134,18 @@ connectors:
           sample: false
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.superoffice.crm.plugins.module_utils._erpsync import ErpSyncAPI
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import WebAPIClient, WebAPIError, fail_on_error, webapi_argument_spec
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import run_concurrently
+from ansible_collections.superoffice.crm.plugins.module_utils._values import field_type_name
 
 
 def field_facts(field):
     return dict(
-        key=field.get('FieldKey'),
+        key=field['FieldKey'],
         name=field.get('DisplayName') or '',
         description=field.get('DisplayDescription') or '',
-        type=field.get('FieldType'),
+        type=field_type_name(field.get('FieldType')) or field.get('FieldType'),
         access=field.get('Access'),
         default=field.get('DefaultValue') or '',
         max_length=field.get('MaxLength') or 0,
@@ -147,36 +155,36 @@ def field_facts(field):
     )
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=webapi_argument_spec(
-            name=dict(type='str'),
-            id=dict(type='int'),
-        ),
-        supports_check_mode=True,
+def connector_facts(api, item):
+    """One connector: its entity (the URL lives there, not in the list) and its config fields."""
+    entity = api.get_connector_entity(item['Id'])
+    if entity is None:
+        raise WebAPIError('ErpSync GetErpSyncConnectorEntity answered null for connector %r (id %s), which GetAllConnectors '
+                          'lists; its URL could not be read' % (item.get('Name'), item['Id']), method='GetErpSyncConnectorEntity')
+    fields = api.get_field_metadata(item['Id']) or []
+    fields = sorted(fields, key=lambda f: (f.get('Rank') is None, f.get('Rank') or 0))
+    return dict(
+        id=item['Id'],
+        name=item.get('Name'),
+        url=entity.get('URL') or '',
+        connector_url=entity.get('URL') or '',
+        deleted=bool(entity.get('Deleted')),
+        config_fields=[field_facts(f) for f in fields],
     )
+
+
+def main():
+    module = ErpSyncModule(dict(name=dict(type='str'), id=dict(type='int')), supports_check_mode=True)
     params = module.params
     if params['name'] is not None and not params['name'].strip():
         module.fail_json(msg='name must not be empty; leave it out to list every connector')
     if params['id'] is not None and params['id'] < 1:
         module.fail_json(msg='id must be a positive integer, got %d' % params['id'])
-    api = ErpSyncAPI(WebAPIClient(module))
-    connectors = []
-    try:
-        for item in api.get_connectors():
-            if params['id'] is not None and item.get('Id') != params['id']:
-                continue
-            if params['name'] is not None and (item.get('Name') or '').lower() != params['name'].lower():
-                continue
-            fields = sorted(api.get_field_metadata(item['Id']), key=lambda f: (f.get('Rank') is None, f.get('Rank')))
-            connectors.append(dict(
-                id=item.get('Id'),
-                name=item.get('Name'),
-                url=item.get('ToolTip') or '',
-                config_fields=[field_facts(f) for f in fields],
-            ))
-    except WebAPIError as e:
-        fail_on_error(module, e, changed=False)
+    api = module.api()
+    selected = [item for item in module.read_or_fail(api.get_connectors)
+                if (params['id'] is None or item['Id'] == params['id'])
+                and (params['name'] is None or (item.get('Name') or '').lower() == params['name'].lower())]
+    connectors = module.read_or_fail(run_concurrently, lambda item: connector_facts(api, item), selected, params['concurrency'])
     module.exit_json(changed=False, connectors=connectors)
 
 

@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: erpsync_engine
 short_description: Start or stop the SuperOffice ERP Sync engine and set its polling interval
@@ -118,106 +115,27 @@ diff:
   sample: {"before": {"running": false, "interval": "00:05:00"}, "after": {"running": true, "interval": "00:10:00"}}
 '''
 
-import time
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.superoffice.crm.plugins.module_utils._erpsync import ErpSyncAPI, engine_facts, interval_to_seconds, seconds_to_timespan
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import WebAPIClient, WebAPIError, fail_on_error, webapi_argument_spec
-
-
-def diff_view(engine):
-    return dict(running=engine['running'], interval=engine['interval'])
-
-
-def wait_for_state(api, want_running, timeout):
-    """Poll GetEngineStatus with a short backoff until the engine shows ``want_running``; return the last status."""
-    deadline = time.monotonic() + timeout
-    delay = 0.25
-    while True:
-        status = api.get_engine_status()
-        if status is not None and bool(status.get('IsRunning')) == want_running:
-            return status, True
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return status, False
-        time.sleep(min(delay, remaining))
-        delay = min(delay * 2, 5)
-
-
-def request_state(api, want_running):
-    """ChangeEngineStatus is a setter, so after an unclear outcome it is safe to ask once more."""
-    try:
-        api.change_engine_status(want_running)
-    except WebAPIError as e:
-        if not e.unclear:
-            raise
-        api.change_engine_status(want_running)
+from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import ENGINE_OPTIONS, Engine
+from ansible_collections.superoffice.crm.plugins.module_utils._values import interval_to_seconds
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=webapi_argument_spec(
-            state=dict(type='str', choices=['running', 'stopped']),
-            interval=dict(type='str'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='int', default=120),
-        ),
-        supports_check_mode=True,
-    )
+    module = ErpSyncModule(ENGINE_OPTIONS, supports_check_mode=True)
     params = module.params
-    want_seconds = None
+    seconds = None
     if params['interval'] is not None:
         try:
-            want_seconds = interval_to_seconds(params['interval'])
+            seconds = interval_to_seconds(params['interval'])
         except ValueError as e:
             module.fail_json(msg='interval: %s' % e)
     if params['wait_timeout'] < 1:
         module.fail_json(msg='wait_timeout must be at least 1 second, got %d' % params['wait_timeout'])
-
-    api = ErpSyncAPI(WebAPIClient(module))
-    applied = []
-    result = dict(changed=False, queued=False)
-    try:
-        status = api.get_engine_status()
-        if status is None:
-            module.fail_json(msg='ErpSync GetEngineStatus answered null: the user may lack rights to the ERP Sync engine')
-        before = engine_facts(status)
-        after = dict(before)
-        set_interval = want_seconds is not None and want_seconds != before['interval_seconds']
-        want_running = None if params['state'] is None else params['state'] == 'running'
-        set_state = want_running is not None and want_running != before['running']
-        if set_interval:
-            after.update(interval=seconds_to_timespan(want_seconds), interval_seconds=want_seconds)
-        if set_state:
-            after['running'] = want_running
-        result['changed'] = set_interval or set_state
-
-        if not module.check_mode:
-            if set_interval:
-                api.change_engine_interval(want_seconds)
-                applied.append('interval set to %s' % after['interval'])
-            if set_state:
-                request_state(api, want_running)
-                applied.append('%s requested' % params['state'])
-                if params['wait']:
-                    status, shown = wait_for_state(api, want_running, params['wait_timeout'])
-                    if not shown:
-                        module.fail_json(
-                            msg='The engine was asked to become %s (ChangeEngineStatus queued a batch request) but did not show '
-                                'it within %d s; the request was queued and may still apply. Raise wait_timeout, or check '
-                                'the tenant\'s batch system.' % (params['state'], params['wait_timeout']),
-                            changed=True, applied=applied, engine=engine_facts(status), queued=True)
-                    # Report the engine as the server shows it, interval included.
-                    after = engine_facts(status)
-                else:
-                    result['queued'] = True
-    except WebAPIError as e:
-        fail_on_error(module, e, changed=bool(applied), applied=applied)
-
-    result['engine'] = after
-    if module._diff:
-        result['diff'] = dict(before=diff_view(before), after=diff_view(after))
+    engine = Engine(module, module.api(), params['state'], seconds, params['wait'], params['wait_timeout'])
+    module.converge([engine], applied=[])
+    result, failure = engine.result(module._diff)
+    if failure:
+        module.fail_json(msg=failure, **result)
     module.exit_json(**result)
 
 

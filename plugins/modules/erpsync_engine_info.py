@@ -4,9 +4,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 DOCUMENTATION = r'''
 module: erpsync_engine_info
 short_description: Read the state of the SuperOffice ERP Sync engine
@@ -61,21 +58,14 @@ engine:
       sample: 300
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.superoffice.crm.plugins.module_utils._erpsync import ErpSyncAPI, engine_facts
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import WebAPIClient, WebAPIError, fail_on_error, webapi_argument_spec
+from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import engine_facts
 
 
 def main():
-    module = AnsibleModule(argument_spec=webapi_argument_spec(), supports_check_mode=True)
-    api = ErpSyncAPI(WebAPIClient(module))
-    try:
-        status = api.get_engine_status()
-    except WebAPIError as e:
-        fail_on_error(module, e)
-    if status is None:
-        module.fail_json(msg='ErpSync GetEngineStatus answered null: the user may lack rights to the ERP Sync engine')
+    module = ErpSyncModule({}, supports_check_mode=True)
+    api = module.api()
+    status = module.read_or_fail(api.get_engine_status)
     module.exit_json(changed=False, engine=engine_facts(status))
 
 

@@ -4,16 +4,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Sourceable helper for scripts/docs.sh, scripts/ee.sh and scripts/release-changelog.sh: the pinned
-# docs/changelog/execution-environment toolchain (tests/requirements/docs.txt) and a collection tree
-# that ansible-doc and antsibull-docs can find the collection in.
+# toolchain of the newest ansible-core line (tests/requirements/core-2.21.txt: antsibull-docs, antsibull-changelog,
+# ansible-builder, ...) and a collection tree that ansible-doc and antsibull-docs can find the collection in.
 #
 #   source scripts/lib/docs-venv.sh
-#   venv="$(docs_venv)"               # .tmp/venv/docs, created or re-used (stamp: requirements + Python)
+#   venv="$(docs_venv)"               # .tmp/venv/core-2.21, created or re-used (stamp: requirements + Python)
 #   tree="$(collection_tree DIR)"     # DIR/ansible_collections/superoffice/crm -> the collection root
 #
-# SUPEROFFICE_DOCS_VENV_DIR=/path/to/venv creates or re-uses the venv there instead of .tmp/venv/docs
-# (scripts/test.sh keeps it outside its throw-away copy of the collection).
-# SUPEROFFICE_DOCS_VENV=/path/to/venv uses that venv as it is (nothing is installed into it).
+# SUPEROFFICE_DOCS_VENV_DIR=/path/to/venv creates or re-uses the venv there instead of .tmp/venv/core-2.21.
+# SUPEROFFICE_DOCS_VENV=/path/to/venv uses that venv as it is (nothing is installed into it; scripts/test.sh
+# passes its toolchain venv this way).
 # Executing this file only prints this help.
 
 _docs_venv_lib_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,7 +22,7 @@ DOCS_ROOT="$(cd "${_docs_venv_lib_dir}/../.." && pwd)"
 # shellcheck source=scripts/lib/venv.sh
 source "${_docs_venv_lib_dir}/venv.sh"
 
-# docs_venv: print the path of the toolchain venv, creating it from tests/requirements/docs.txt if needed.
+# docs_venv: print the path of the toolchain venv, creating it from the newest line's requirements if needed.
 docs_venv() {
     if [[ -n "${SUPEROFFICE_DOCS_VENV:-}" ]]; then
         if [[ ! -x "${SUPEROFFICE_DOCS_VENV}/bin/python" ]]; then
@@ -32,8 +32,8 @@ docs_venv() {
         printf '%s\n' "${SUPEROFFICE_DOCS_VENV}"
         return 0
     fi
-    PIP_DISABLE_PIP_VERSION_CHECK=1 venv_for "${DOCS_ROOT}/tests/requirements/docs.txt" \
-        "${SUPEROFFICE_DOCS_VENV_DIR:-${DOCS_ROOT}/.tmp/venv/docs}"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 venv_for "${DOCS_ROOT}/tests/requirements/core-${NEWEST_CORE}.txt" \
+        "${SUPEROFFICE_DOCS_VENV_DIR:-${DOCS_ROOT}/.tmp/venv/core-${NEWEST_CORE}}"
 }
 
 # collection_tree DIR: print the collection's path inside an ansible_collections tree. When the
@@ -52,5 +52,5 @@ collection_tree() {
 }
 
 if [[ "${BASH_SOURCE[0]}" == "${0}" ]]; then
-    sed -n '5,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '5,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 fi

@@ -9,12 +9,10 @@
 an expectation left unused at the end fails the test.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import contextlib
 import json
 import os
+import threading
 
 import pytest
 import requests
@@ -22,6 +20,7 @@ from requests.structures import CaseInsensitiveDict
 
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
+from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.module_utils.common.text.converters import to_bytes
 
 ANY_BODY = object()
@@ -29,8 +28,9 @@ AGENT_PATH = '/api/v1/Agents/ErpSync/'
 
 
 class Expected(object):
-    def __init__(self, method, body, answer, status, headers, raw, error):
+    def __init__(self, method, body, answer, status, headers, raw, error, query=None):
         self.method = method
+        self.query = query
         self.body = body
         self.answer = answer
         self.status = status
@@ -46,24 +46,38 @@ class FakeWebAPI(object):
         self.expected = []
         self.calls = []
         self.sleeps = []
+        self.lock = threading.Lock()
+        self.any_order = False  # concurrent writes: take the first expectation with this method and body
 
-    def expect(self, method, body=ANY_BODY, answer=None, status=200, headers=None, raw=None, error=None):
-        """Queue one request. ``raw`` is a body sent as-is (bytes/str); ``error`` an exception to raise instead."""
-        self.expected.append(Expected(method, body, answer, status, headers, raw, error))
+    def _take(self, method, body):
+        if self.any_order:
+            for index, want in enumerate(self.expected):
+                if want.method == method and (want.body is ANY_BODY or want.body == body):
+                    return self.expected.pop(index)
+        return self.expected.pop(0)
+
+    def expect(self, method, body=ANY_BODY, answer=None, status=200, headers=None, raw=None, error=None, query=None):
+        """Queue one request. ``raw`` is a body sent as-is (bytes/str); ``error`` an exception to raise instead; ``query``
+        the expected query parameters (the connector entity methods take their id there)."""
+        self.expected.append(Expected(method, body, answer, status, headers, raw, error, query))
         return self
 
     def get(self, session, url, timeout=None, **kwargs):
         """A GET (tenant discovery, signing keys) is expected as ``expect('GET ' + full_url, answer=...)``."""
         return self.post(session, url, timeout=timeout, _method='GET ' + url, **kwargs)
 
-    def post(self, session, url, json=None, timeout=None, _method=None, **kwargs):  # pylint: disable=redefined-outer-name
+    def post(self, session, url, json=None, timeout=None, _method=None, params=None, **kwargs):  # pylint: disable=redefined-outer-name
         method = _method or (url.split(AGENT_PATH, 1)[1] if AGENT_PATH in url else url)
-        self.calls.append(dict(method=method, body=json, url=url, headers=dict(session.headers), timeout=timeout))
-        assert self.expected, 'unexpected request %s %r (no more requests were expected)' % (method, json)
-        want = self.expected.pop(0)
+        self.calls.append(dict(method=method, body=json, url=url, headers=dict(session.headers), timeout=timeout, query=params,
+                               verify=kwargs.get('verify')))
+        with self.lock:
+            assert self.expected, 'unexpected request %s %r (no more requests were expected)' % (method, json)
+            want = self._take(method, json)
         assert method == want.method, 'expected request %s, got %s %r' % (want.method, method, json)
         if want.body is not ANY_BODY:
             assert json == want.body, 'request %s: expected body %r, got %r' % (method, want.body, json)
+        if want.query is not None:
+            assert params == want.query, 'request %s: expected query %r, got %r' % (method, want.query, params)
         if want.error is not None:
             raise want.error
         response = requests.Response()
@@ -132,6 +146,8 @@ def module_args():
 
 
 ONSITE = dict(url='https://crm.example.com/SuperOffice', username='admin', password='s3cret-pw')
+# ansible-core 2.21 adds invocation to results only when INJECT_INVOCATION is on (the controller passes this flag).
+CORE_CAN_OMIT_INVOCATION = 'inject_invocation' in PASS_VARS
 
 
 @pytest.fixture
@@ -141,9 +157,16 @@ def run_module(capsys, monkeypatch):
     for name in [n for n in os.environ if n.startswith('SUPEROFFICE_')]:
         monkeypatch.delenv(name)
 
-    def run(main, args, check_mode=False, diff=False, connection=None):
+    def run(main, args, check_mode=False, diff=False, connection=None, invocation=True):
+        """``invocation``: ask for the echoed arguments (every line before 2.21 always adds them)."""
         full = dict(ONSITE if connection is None else connection)
         full.update(args)
+        if CORE_CAN_OMIT_INVOCATION:
+            full['_ansible_inject_invocation'] = invocation
+        # Deterministic request order for the exact sequences, and no wait on another test's tenant lock
+        # (test_concurrency.py and test_lock.py set these themselves).
+        full.setdefault('concurrency', 1)
+        full.setdefault('lock_timeout', 0)
         full['_ansible_check_mode'] = check_mode
         full['_ansible_diff'] = diff
         # Warnings are collected process-wide; each run must see only its own.

@@ -117,11 +117,11 @@ class Client(object):
     def url(self, path):
         return self.base_url + path
 
-    def call(self, tenant, method, body=None, headers=None, auth=True, raw=None, http_method='POST'):
-        """Call an ErpSync method; returns the requests.Response."""
+    def call(self, tenant, method, body=None, headers=None, auth=True, raw=None, http_method='POST', params=None):
+        """Call an ErpSync method; returns the requests.Response. ``params``: query parameters."""
         send = dict(AUTH.get(tenant, {})) if auth else {}
         send.update(headers or {})
-        kwargs = {}
+        kwargs = {'params': params} if params else {}
         if raw is not None:
             kwargs['data'] = raw
         elif body is not None:

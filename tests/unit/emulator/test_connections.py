@@ -276,20 +276,23 @@ def test_test_connection_after_password_wipe(client):
 
 
 def test_get_all_connectors(client):
+    # ToolTip is the connector's description (Swagger: "Description"); its URL is only in the connector entity.
     assert client.ok(ONLINE, 'GetAllConnectors') == [
-        {'Id': 1, 'Name': 'Visma.net', 'ToolTip': 'https://connectors.example.com/vismanet/ErpConnector.svc'},
-        {'Id': 2, 'Name': 'Tripletex', 'ToolTip': 'https://connectors.example.com/tripletex/ErpConnector.svc'},
+        {'Id': 1, 'Name': 'Visma.net', 'ToolTip': ''},
+        {'Id': 2, 'Name': 'Tripletex', 'ToolTip': ''},
     ]
+    entity = client.call(ONLINE, 'GetErpSyncConnectorEntity', params={'erpSyncConnectorEntityId': 1}).json()
+    assert entity['URL'] == 'https://connectors.example.com/vismanet/ErpConnector.svc'
 
 
 def test_get_configuration_fields(client):
     fields = client.ok(ONLINE, 'GetConfigurationFields', {'ErpConnectorId': 1})
     assert [f['FieldKey'] for f in fields] == ['ApiUrl', 'CompanyId', 'ClientSecret', 'Note']
     for field in fields:
-        assert set(field) == FIELD_KEYS
+        assert set(field) == FIELD_KEYS | {'TableRight', 'FieldProperties'}
     assert fields[2] == {'FieldKey': 'ClientSecret', 'Rank': 3, 'DisplayName': 'Client secret', 'DisplayDescription': '',
                          'FieldType': 'Password', 'ListName': '', 'DefaultValue': '', 'MaxLength': 0, 'Access': 'Mandatory',
-                         'ShowInSearch': False}
+                         'ShowInSearch': False, 'TableRight': {'Mask': 'FULL', 'Reason': ''}, 'FieldProperties': {}}
     assert fields[3]['DisplayName'] == 'Note' and fields[3]['Access'] == 'Normal'
     assert client.call(ONLINE, 'GetConfigurationFields', {'ErpConnectorId': 9}).text == 'null'
     assert_invalid(client.call(ONLINE, 'GetConfigurationFields', {}), 'ErpConnectorId')

@@ -125,7 +125,7 @@ CASES = {
         ('longer than 254 characters', {'description': LONG_TEXT}),
     ],
     'config': [
-        ('a boolean value', {'config': {'SyncSuppliers': True}}),
+        ('an object value', {'config': {'SyncSuppliers': {'on': True}}}),
         ('a null value', {'config': {'ApiUrl': None}}),
         ('a list value', {'config': {'ApiUrl': ['https://a', 'https://b']}}),
         ('an empty key', {'config': {'': 'value'}}),

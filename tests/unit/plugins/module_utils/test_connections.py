@@ -3,10 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The shared convergence engine: option spec, secret masking and the docs of the two modules that use it."""
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
+"""The connection resource kind: option spec, secret masking and the docs of the two modules that use it."""
 
 import ast
 import json
@@ -18,10 +15,15 @@ import yaml
 
 from ansible.module_utils import basic
 
-from ansible_collections.superoffice.crm.plugins.module_utils import _connections
-from ansible_collections.superoffice.crm.plugins.module_utils._connections import (
-    CONNECTION_OPTIONS, ConnectionModule, connection_facts, items_from_list, mask_config, mask_config_args)
+from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule, mask_args, mask_url
+from ansible_collections.superoffice.crm.plugins.module_utils._resources import connection as _connections
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import (
+    CONNECTION_OPTIONS, connection_facts, items_from_list, mask_config)
 
+from ansible.module_utils.common.parameters import PASS_VARS
+
+# ansible-core 2.21 adds invocation to results only when INJECT_INVOCATION is on.
+CORE_CAN_OMIT_INVOCATION = 'inject_invocation' in PASS_VARS
 MASK = '********'
 MODULES = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'plugins', 'modules')
 
@@ -35,16 +37,37 @@ def module_doc(name, what='DOCUMENTATION'):
     raise AssertionError('%s has no %s' % (name, what))
 
 
-def test_mask_config_args_masks_every_config_value():
+SPEC = dict(name=dict(type='str'), password=dict(type='str', no_log=True), config=dict(type='dict'), url=dict(type='str'),
+            connections=dict(type='list', elements='dict', options=CONNECTION_OPTIONS))
+
+
+def test_mask_args_masks_every_config_value():
     params = dict(name='x', password='p', config={'A': 'a', 'B': '', 'C': None},
                   connections=[dict(name='y', config={'K': 'secret'}), dict(name='z', config=None), 'odd'])
-    masked = mask_config_args(params)
+    masked = mask_args(params, SPEC)
     assert masked['config'] == {'A': MASK, 'B': '', 'C': None}
     assert masked['connections'][0]['config'] == {'K': MASK}
     assert masked['connections'][1]['config'] is None
-    assert masked['connections'][2] == 'odd'
+    assert masked['connections'][2] == MASK
     assert params['config']['A'] == 'a'  # a copy: the module still works with the real values
-    assert mask_config_args(None) is None
+    assert mask_args(None, SPEC) is None
+
+
+def test_mask_args_masks_a_config_given_as_text_and_misspelt_options():
+    params = dict(config='ApiKey=s3cret', confg={'ApiKey': 's3cret'}, connections=[dict(name='y', confg={'K': 's3cret'}, config='x')])
+    masked = mask_args(params, SPEC)
+    assert 's3cret' not in json.dumps(masked)
+    assert masked['connections'][0]['name'] == 'y'
+
+
+@pytest.mark.parametrize('url, shown', [
+    ('https://admin:pw@crm.example.com/SO', 'https://********@crm.example.com/SO'),
+    ('https://crm.example.com/SO?token=abc', 'https://crm.example.com/SO?********'),
+    ('https://crm.example.com/SO', 'https://crm.example.com/SO'),
+])
+def test_mask_url(url, shown):
+    assert mask_url(url) == shown
+    assert mask_args(dict(url=url), SPEC)['url'] == shown
 
 
 def test_mask_config():
@@ -68,16 +91,15 @@ def test_items_from_list_names_the_item_in_every_message():
     assert items[0].errors[0].startswith("connections[0] ('A'): ")
     assert items[1].errors == ['connections[1]: must be a dictionary of connection options, got a int']
     assert items[2].errors[0].startswith('connections[2] (id 3): ')
-    good = items_from_list([dict(name='A', config={'n': 1})])[0]
+    good = items_from_list([dict(name='A', config={'n': 1, 'flag': True})])[0]
     assert good.errors == []
-    assert good.config == {'n': '1'}
+    assert good.params['config'] == {'n': 1, 'flag': True}  # put in the server's form once the field types are read
     assert good.params['state'] == 'present'
     assert good.params['update_secrets'] == 'always'
     assert good.params['test_connection'] is False
 
 
 @pytest.mark.parametrize('value, error', [
-    (True, "config.K is a boolean; config values are text, so quote it ('true' or 'false'"),
     (None, "config.K has no value; give a string ('' for an empty value)"),
     ({'a': 1}, 'config.K must be a string, got a dict'),
 ])
@@ -120,16 +142,21 @@ def test_documented_options_match_the_shared_spec(module):
 def test_module_log_never_sees_config_values(monkeypatch, module_args):
     logged = []
     monkeypatch.setattr(basic.AnsibleModule, 'log', lambda self, msg, log_args=None: logged.append(msg))
-    with module_args(dict(config={'ApiKey': 'log-secret-1'}, connections=[dict(config={'K': 'log-secret-2'})])):
-        module = ConnectionModule(argument_spec=dict(config=dict(type='dict'), connections=dict(type='list', elements='dict')))
+    with module_args(dict(config={'ApiKey': 'log-secret-1'}, connections=[dict(config={'K': 'log-secret-2'})],
+                          url='https://user:log-secret-3@crm.example.com')):
+        module = ErpSyncModule(dict(config=dict(type='dict'), connections=dict(type='list', elements='dict')),
+                               item_options=dict(connections=CONNECTION_OPTIONS))
     assert logged and 'Invoked with' in logged[0]
     assert 'log-secret' not in ' '.join(logged)
     assert module.params['config'] == {'ApiKey': 'log-secret-1'}  # the module itself keeps the real values
 
 
 def test_exit_json_echoes_masked_config(capsys, module_args):
-    with module_args(dict(config={'ApiKey': 'echo-secret'})):
-        module = ConnectionModule(argument_spec=dict(config=dict(type='dict')))
+    args = dict(config={'ApiKey': 'echo-secret'})
+    if CORE_CAN_OMIT_INVOCATION:
+        args['_ansible_inject_invocation'] = True  # INJECT_INVOCATION on (ansible-core 2.21+)
+    with module_args(args):
+        module = ErpSyncModule(dict(config=dict(type='dict')))
         with pytest.raises(SystemExit):
             module.exit_json(changed=False)
     out = json.loads(capsys.readouterr().out)

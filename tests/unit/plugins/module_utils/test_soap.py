@@ -11,9 +11,6 @@ only change made to a seed before the comparison. The seeds' xsi:type attributes
 client sends document/literal without them, as WCF's own clients do.
 """
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 import os
 import re
@@ -24,10 +21,12 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.superoffice.crm.plugins.module_utils import _soap
-from ansible_collections.superoffice.crm.plugins.module_utils._erpsync import ErpSyncAPI, engine_facts
+from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpSyncAPI
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import engine_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._soap import (
     SOAP_ENVELOPES, SoapTransport, build_envelope, duration_to_seconds, from_xml, safe_fromstring, seconds_to_duration, services_name)
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import WEBAPI_ARGUMENT_SPEC, WebAPIClient, WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._client import WEBAPI_ARGUMENT_SPEC, WebAPIClient
+from ansible_collections.superoffice.crm.plugins.module_utils._base import Secrets, WebAPIError
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine, erpsync_engine_info
 
 SEED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'emulator', 'seeds')
@@ -120,7 +119,8 @@ class FakeClient(object):
         self.params.update(params)
         self.base_url = BASE
         self.credential = 'ticket'
-        self._secrets = []
+        self.secrets = Secrets()
+        self.verify = True
 
 
 def parse(method, xml, status=200, services='Services88', soap_version='1.1'):
@@ -156,7 +156,7 @@ def test_seed_toggle_answer_is_a_list_of_blank_strings_meaning_success():
 
     class Client(object):
         @staticmethod
-        def call(method, body):
+        def call(method, body, **kwargs):
             assert (method, body) == ('ToggleErpConnectionActive', {'ErpConnectionId': 5})
             return answer.data
     assert ErpSyncAPI(Client()).toggle_connection_active(5) == []

@@ -5,9 +5,6 @@
 
 """The shared client, exercised through the smallest module (erpsync_engine_info) so results are what users see."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import base64
 import json
 import socket
@@ -16,8 +13,8 @@ import pytest
 import requests
 
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine_info
-from ansible_collections.superoffice.crm.plugins.module_utils import _webapi
-from ansible_collections.superoffice.crm.plugins.module_utils._webapi import normalize_base_url, retry_after_seconds
+from ansible_collections.superoffice.crm.plugins.module_utils import _client as _webapi
+from ansible_collections.superoffice.crm.plugins.module_utils._client import normalize_base_url, retry_after_seconds
 
 STATUS = {'IsRunning': True, 'StatusMessage': '', 'Interval': '00:05:00', 'TableRight': None, 'FieldProperties': {}}
 SECRETS = dict(password='pw-Zq9!secret', ticket='7T:tIcKeT-sEcReT==', access_token='8A:Cust12345.AcCeSsToKeN', app_token='app-T0ken-secret')
@@ -189,20 +186,23 @@ def test_tls_failure_names_ca_path(webapi, run_module):
     assert 'ca_path' in result['msg']
 
 
-def test_ca_path_and_validate_certs_reach_the_session(monkeypatch, run_module, tmp_path):
+def test_ca_path_and_validate_certs_reach_every_request(monkeypatch, run_module, tmp_path):
+    """Passed on each request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session's verify setting."""
     seen = []
 
     def refuse(session, url, **kwargs):
-        seen.append(session.verify)
+        seen.append(kwargs.get('verify'))
         raise requests.exceptions.SSLError('stop')
 
     monkeypatch.setattr(requests.Session, 'post', refuse)
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(tmp_path / 'other.pem'))
     bundle = tmp_path / 'ca.pem'
     bundle.write_text(u'x')
     run_module(erpsync_engine_info.main, dict(ca_path=str(bundle)))
-    run_module(erpsync_engine_info.main, dict(validate_certs=False))
+    result = run_module(erpsync_engine_info.main, dict(validate_certs=False))
     run_module(erpsync_engine_info.main, {})
     assert seen == [str(bundle), False, True]
+    assert any('validate_certs is false' in w for w in result['warnings'])
 
 
 def test_connection_refused_is_real_and_clear(run_module, monkeypatch):
@@ -303,6 +303,7 @@ class _FakeModule(object):
         self.params = dict((k, v.get('default')) for k, v in _webapi.WEBAPI_ARGUMENT_SPEC.items())
         self.params.update(params)
         self.warnings = []
+        self.no_log_values = set()
 
     def warn(self, text):
         self.warnings.append(text)
@@ -316,27 +317,26 @@ def _client(monkeypatch):
     return _webapi.WebAPIClient(_FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket']))
 
 
-def test_write_that_timed_out_waits_before_the_caller_re_reads(webapi):
-    """The late toggle may still land: the caller's re-read must come after it, or it would flip a second time."""
+def test_write_that_timed_out_is_in_flight(webapi):
+    """The late toggle may still land: the error says so, and the caller (_plan.Applier.reconcile) waits and re-reads."""
     module = _FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket'], timeout=4.0, retry_max_wait=10.0)
     client = _webapi.WebAPIClient(module)
     webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 3}, error=requests.exceptions.ReadTimeout('read timed out'))
     with pytest.raises(_webapi.WebAPIError) as info:
         client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3})
     assert info.value.unclear is True
+    assert info.value.in_flight is True
     assert 'within 4.0 s (timeout)' in info.value.message
-    assert webapi.sleeps == [4.0]
-    assert module.warnings == ['ToggleErpConnectionActive: no answer within 4.0 s, so the request may still be running on the server; '
-                               'waiting 4.0 s before the state is read again']
+    assert webapi.sleeps == []
 
 
-def test_settling_wait_is_capped_by_retry_max_wait(webapi):
-    module = _FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket'], timeout=30.0, retry_max_wait=2.0)
+def test_gateway_timeout_on_a_write_is_in_flight(webapi):
+    module = _FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket'])
     client = _webapi.WebAPIClient(module)
-    webapi.expect('SaveConnection', error=requests.exceptions.ReadTimeout('read timed out'))
-    with pytest.raises(_webapi.WebAPIError):
+    webapi.expect('SaveConnection', status=504)
+    with pytest.raises(_webapi.WebAPIError) as info:
         client.call('SaveConnection', {'Connection': {}})
-    assert webapi.sleeps == [2.0]
+    assert info.value.unclear is True and info.value.in_flight is True
 
 
 @pytest.mark.parametrize('error', [
@@ -344,12 +344,13 @@ def test_settling_wait_is_capped_by_retry_max_wait(webapi):
     requests.exceptions.ConnectTimeout('connect timed out'),
 ])
 def test_no_settling_wait_when_the_server_is_done(webapi, error):
-    """A dropped connection or one never made leaves nothing running on the server: no wait before the re-read."""
+    """A dropped connection or one never made leaves nothing running on the server: nothing in flight."""
     module = _FakeModule(url='https://crm.example.com/SuperOffice', ticket=SECRETS['ticket'], retries=0)
     client = _webapi.WebAPIClient(module)
     webapi.expect('ToggleErpConnectionActive', error=error)
-    with pytest.raises(_webapi.WebAPIError):
+    with pytest.raises(_webapi.WebAPIError) as info:
         client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3})
+    assert info.value.in_flight is False
     assert webapi.sleeps == [] and module.warnings == []
 
 

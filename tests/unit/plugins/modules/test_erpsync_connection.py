@@ -5,9 +5,6 @@
 
 """erpsync_connection: exact request sequences (method, body, count) for every path of the convergence engine."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import copy
 import json
 
@@ -140,11 +137,16 @@ def expect_create_reads(webapi, existing=()):
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
 
 
+def expect_verify(webapi, *records):
+    """The one list read after the last write that confirms what the server shows."""
+    webapi.expect('GetAllConnections', LIST, [listed(rec) for rec in records])
+
+
 def test_create_and_activate(webapi, run_module):
     expect_create_reads(webapi, [listed(record(7))])
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])  # [""] is success
-    webapi.expect('GetConnection', by_id(9), dict(CREATED, Active=True))
+    expect_verify(webapi, record(7), dict(CREATED, Active=True))
     result = run(run_module, CREATE_ARGS, diff=True)
     assert result['changed'] is True
     assert result['operations'] == ['created', 'activated']
@@ -171,7 +173,7 @@ def test_create_in_check_mode_predicts_the_real_run(webapi, run_module):
     expect_create_reads(webapi)
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
-    webapi.expect('GetConnection', by_id(9), dict(CREATED, Active=True))
+    expect_verify(webapi, dict(CREATED, Active=True))
     real = run(run_module, CREATE_ARGS, diff=True)
     for result in (predicted, real):
         result.pop('invocation')
@@ -184,6 +186,7 @@ def test_create_in_check_mode_predicts_the_real_run(webapi, run_module):
 def test_create_defaults_and_sorted_access_lists(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [])
     webapi.expect('GetAllConnectors', {}, CONNECTORS)
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 5}, [dict(f, Access='Normal') for f in FIELDS])
     payload = copy.deepcopy(CREATE_PAYLOAD)
     payload['Connection'].update(DisplayName='Tripletex', ErpConnectorId=5, DisplayDescription='', ConfigFields={}, AllAccess=False,
                                  UserGroupAccessIds=[2, 9], AssociateAccessIds=[4])
@@ -202,18 +205,54 @@ def test_create_needs_connector(webapi, run_module):
     assert result['changed'] is False
 
 
-def test_create_with_test_connection_tests_before_activating(webapi, run_module):
+def test_create_mandatory_field_without_value_fails_before_any_write(webapi, run_module):
     expect_create_reads(webapi)
+    result = run(run_module, dict(name='Visma prod', connector='Visma.net', config={'CompanyId': 42}))
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert "connector 'Visma.net' (id 3) needs a value for the mandatory config field ApiUrl to create connection 'Visma prod'" in result['msg']
+    assert 'SaveConnection' not in webapi.methods
+
+
+def test_create_fills_a_mandatory_field_from_the_connector_default(webapi, run_module):
+    webapi.expect('GetAllConnections', LIST, [])
+    webapi.expect('GetAllConnectors', {}, CONNECTORS)
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, [dict(FIELDS[0], DefaultValue='https://default.example.com')] + FIELDS[1:])
+    payload = copy.deepcopy(CREATE_PAYLOAD)
+    payload['Connection'].update(DisplayName='N', DisplayDescription='', ConfigFields={'ApiUrl': 'https://default.example.com'})
+    webapi.expect('SaveConnection', payload, record(9, name='N', config={'ApiUrl': 'https://default.example.com'}))
+    result = run(run_module, dict(name='N', connector='Visma.net'))
+    assert result['operations'] == ['created']
+    assert result['connection']['config'] == {'ApiUrl': 'https://default.example.com'}
+
+
+def test_create_with_test_connection_tests_the_config_before_saving_and_the_connection_before_activating(webapi, run_module):
+    expect_create_reads(webapi)
+    # TestConnectionByConfig takes the connector's id: the new connection has none yet (emulator/README.md).
+    webapi.expect('TestConnectionByConfig', {'ErpConnectionId': 3, 'ConfigFields': CREATE_PAYLOAD['Connection']['ConfigFields']}, True)
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
     webapi.expect('TestConnectionById', by_id(9), True)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [])
-    webapi.expect('GetConnection', by_id(9), dict(CREATED, Active=True))
+    expect_verify(webapi, dict(CREATED, Active=True))
     result = run(run_module, dict(CREATE_ARGS, test_connection=True))
     assert result['operations'] == ['created', 'activated']
 
 
+def test_untested_config_is_never_saved(webapi, run_module):
+    expect_create_reads(webapi)
+    webapi.expect('TestConnectionByConfig', {'ErpConnectionId': 3, 'ConfigFields': CREATE_PAYLOAD['Connection']['ConfigFields']}, False)
+    result = run(run_module, dict(CREATE_ARGS, test_connection=True))
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert result['operations'] == []
+    assert 'TestConnectionByConfig answered false' in result['msg']
+    assert 'nothing was saved' in result['msg']
+    assert_no_secret(result)
+
+
 def test_failed_connection_test_is_not_activated(webapi, run_module):
     expect_create_reads(webapi)
+    webapi.expect('TestConnectionByConfig', answer=True)
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
     webapi.expect('TestConnectionById', by_id(9), False)
     result = run(run_module, dict(CREATE_ARGS, test_connection=True))
@@ -232,7 +271,7 @@ def test_unclear_create_finds_the_new_connection_instead_of_creating_twice(webap
     webapi.expect('SaveConnection', CREATE_PAYLOAD, status=503)
     webapi.expect('GetAllConnections', LIST, [listed(record(7)), listed(CREATED)])
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
-    webapi.expect('GetConnection', by_id(9), dict(CREATED, Active=True))
+    expect_verify(webapi, record(7), dict(CREATED, Active=True))
     result = run(run_module, CREATE_ARGS)
     assert result['changed'] is True
     assert result['operations'] == ['created', 'activated']
@@ -241,14 +280,41 @@ def test_unclear_create_finds_the_new_connection_instead_of_creating_twice(webap
 
 def test_unclear_create_not_applied_is_sent_again(webapi, run_module):
     expect_create_reads(webapi, [listed(record(7))])
-    webapi.expect('SaveConnection', CREATE_PAYLOAD, error=requests.exceptions.ReadTimeout('read timed out'))
+    webapi.expect('SaveConnection', CREATE_PAYLOAD, error=requests.exceptions.ConnectionError(ConnectionResetError(104, 'reset')))
     webapi.expect('GetAllConnections', LIST, [listed(record(7)), listed(record(8, name='Visma prod', connector=5))])
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
-    webapi.expect('GetConnection', by_id(9), dict(CREATED, Active=True))
+    expect_verify(webapi, record(7), record(8, name='Visma prod', connector=5), dict(CREATED, Active=True))
     result = run(run_module, CREATE_ARGS)
     assert result['operations'] == ['created', 'activated']
     assert result['connection']['id'] == 9
+
+
+def test_create_without_an_answer_in_time_is_never_sent_twice(webapi, run_module):
+    """The request may still be running (issue: a create applied 6 s late became two connections): the list is read at
+    once, after timeout/2 and after timeout, and the create is not sent again."""
+    expect_create_reads(webapi, [listed(record(7))])
+    webapi.expect('SaveConnection', CREATE_PAYLOAD, error=requests.exceptions.ReadTimeout('read timed out'))
+    for dummy in range(3):
+        webapi.expect('GetAllConnections', LIST, [listed(record(7))])
+    result = run(run_module, dict(CREATE_ARGS, timeout=2))
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert 'it was not sent again because it may still be applied later' in result['msg']
+    assert webapi.methods.count('SaveConnection') == 1
+    assert webapi.sleeps == [1.0, 1.0]
+
+
+def test_create_applied_late_is_found_while_waiting(webapi, run_module):
+    expect_create_reads(webapi, [listed(record(7))])
+    webapi.expect('SaveConnection', CREATE_PAYLOAD, error=requests.exceptions.ReadTimeout('read timed out'))
+    webapi.expect('GetAllConnections', LIST, [listed(record(7))])
+    webapi.expect('GetAllConnections', LIST, [listed(record(7)), listed(CREATED)])
+    webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
+    expect_verify(webapi, record(7), dict(CREATED, Active=True))
+    result = run(run_module, dict(CREATE_ARGS, timeout=2))
+    assert result['operations'] == ['created', 'activated']
+    assert webapi.methods.count('SaveConnection') == 1
 
 
 # -- update --------------------------------------------------------------------------------------
@@ -320,10 +386,10 @@ def test_config_change_on_active_connection_deactivates_saves_reactivates(webapi
     webapi.expect('SaveConnection', carrier(rec, Active=False, ConfigFields={'ApiUrl': 'https://erp2.example.com', 'CompanyId': '42'}),
                   dict(rec, Active=False, ConfigFields={'ApiUrl': 'https://erp2.example.com', 'ApiKey': '', 'CompanyId': '42'}))
     webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
-    webapi.expect('GetConnection', by_id(7), dict(rec, ConfigFields={'ApiUrl': 'https://erp2.example.com', 'ApiKey': '', 'CompanyId': '42'}))
+    expect_verify(webapi, rec)
     result = run(run_module, dict(name='Visma', config={'ApiUrl': 'https://erp2.example.com'}), diff=True)
     assert webapi.methods == ['GetAllConnections', 'GetConfigurationFields', 'GetConnection', 'ToggleErpConnectionActive',
-                              'SaveConnection', 'ToggleErpConnectionActive', 'GetConnection']
+                              'SaveConnection', 'ToggleErpConnectionActive', 'GetAllConnections']
     assert result['operations'] == ['deactivated for config change', 'updated', 'reactivated']
     assert result['connection']['active'] is True
     assert result['diff']['before']['config'] == {'ApiUrl': 'https://erp.example.com'}
@@ -349,7 +415,7 @@ def test_config_change_with_deactivation_wanted(webapi, run_module):
     webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
     webapi.expect('SaveConnection', carrier(rec, Active=False, ConfigFields={'ApiUrl': 'https://erp.example.com', 'CompanyId': '43'}),
                   dict(rec, Active=False))
-    webapi.expect('GetConnection', by_id(7), dict(rec, Active=False))
+    expect_verify(webapi, dict(rec, Active=False))
     result = run(run_module, dict(name='Visma', active=False, config={'CompanyId': '43'}))
     assert result['operations'] == ['deactivated', 'updated']
 
@@ -374,6 +440,7 @@ def test_reactivation_refused_after_config_change_says_it_is_inactive(webapi, ru
     webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
     webapi.expect('SaveConnection', answer=dict(rec, Active=False, ConfigFields={'ApiUrl': 'https://erp2.example.com', 'ApiKey': '', 'CompanyId': '42'}))
     webapi.expect('ToggleErpConnectionActive', by_id(7), ['ERP system unreachable'])
+    expect_verify(webapi, dict(rec, Active=False))
     result = run(run_module, dict(name='Visma', config={'ApiUrl': 'https://erp2.example.com', 'ApiKey': SECRET}))
     assert result['failed'] is True
     assert result['changed'] is True
@@ -388,7 +455,7 @@ def test_deactivation(webapi, run_module):
     rec = record(7, active=True)
     webapi.expect('GetAllConnections', LIST, [listed(rec)])
     webapi.expect('ToggleErpConnectionActive', by_id(7), [])
-    webapi.expect('GetConnection', by_id(7), dict(rec, Active=False))
+    expect_verify(webapi, dict(rec, Active=False))
     result = run(run_module, dict(id=7, active=False), diff=True)
     assert result['operations'] == ['deactivated']
     assert result['diff'] == {'before': {'state': 'present', 'id': 7, 'name': 'Visma', 'active': True},
@@ -398,9 +465,10 @@ def test_deactivation(webapi, run_module):
 def test_toggle_that_does_not_flip_fails(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(record(7))])
     webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
-    webapi.expect('GetConnection', by_id(7), record(7))
+    expect_verify(webapi, record(7))
     result = run(run_module, dict(id=7, active=True))
     assert result['failed'] is True
+    assert 'ToggleErpConnectionActive reported success, but connection' in result['msg']
     assert 'still inactive' in result['msg']
 
 
@@ -408,22 +476,61 @@ def test_unclear_toggle_already_applied_is_not_repeated(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(record(7))])
     webapi.expect('ToggleErpConnectionActive', by_id(7), status=503)
     webapi.expect('GetConnection', by_id(7), record(7, active=True))
+    expect_verify(webapi, record(7, active=True))  # an unclear write is confirmed again at the end: it may have landed late
     result = run(run_module, dict(id=7, active=True))
     assert result['changed'] is True
     assert result['operations'] == ['activated']
     assert result['connection']['active'] is True
-    assert webapi.methods == ['GetAllConnections', 'ToggleErpConnectionActive', 'GetConnection']
+    assert webapi.methods == ['GetAllConnections', 'ToggleErpConnectionActive', 'GetConnection', 'GetAllConnections']
 
 
 def test_unclear_toggle_not_applied_is_sent_again(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(record(7))])
-    webapi.expect('ToggleErpConnectionActive', by_id(7), error=requests.exceptions.ReadTimeout('read timed out'))
+    webapi.expect('ToggleErpConnectionActive', by_id(7), error=requests.exceptions.ConnectionError(ConnectionResetError(104, 'reset')))
     webapi.expect('GetConnection', by_id(7), record(7))
     webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
-    webapi.expect('GetConnection', by_id(7), record(7, active=True))
+    expect_verify(webapi, record(7, active=True))
     result = run(run_module, dict(id=7, active=True))
     assert result['operations'] == ['activated']
     assert webapi.methods.count('ToggleErpConnectionActive') == 2
+
+
+def test_toggle_without_an_answer_in_time_is_never_sent_twice(webapi, run_module):
+    """A toggle applied late (issue: applied 6 s after a 2 s timeout, then flipped back by the retry): it is only read
+    again, at once, after timeout/2 and after timeout, and never sent a second time."""
+    webapi.expect('GetAllConnections', LIST, [listed(record(7, active=True))])
+    webapi.expect('ToggleErpConnectionActive', by_id(7), error=requests.exceptions.ReadTimeout('read timed out'))
+    for dummy in range(3):
+        webapi.expect('GetConnection', by_id(7), record(7, active=True))
+    result = run(run_module, dict(id=7, active=False, timeout=2))
+    assert result['failed'] is True
+    assert 'was not sent again because it may still be applied later' in result['msg']
+    assert webapi.methods.count('ToggleErpConnectionActive') == 1
+    assert result['operations'] == []
+
+
+def test_toggle_applied_late_is_seen_while_waiting(webapi, run_module):
+    webapi.expect('GetAllConnections', LIST, [listed(record(7, active=True))])
+    webapi.expect('ToggleErpConnectionActive', by_id(7), error=requests.exceptions.ReadTimeout('read timed out'))
+    webapi.expect('GetConnection', by_id(7), record(7, active=True))
+    webapi.expect('GetConnection', by_id(7), record(7, active=False))
+    expect_verify(webapi, record(7, active=False))
+    result = run(run_module, dict(id=7, active=False, timeout=2))
+    assert result['operations'] == ['deactivated']
+    assert result['connection']['active'] is False
+
+
+def test_late_second_flip_is_reported_honestly(webapi, run_module):
+    """A toggle settled by a re-read, and then flipped back by a late request: the final read shows it, the task fails."""
+    webapi.expect('GetAllConnections', LIST, [listed(record(7, active=True))])
+    webapi.expect('ToggleErpConnectionActive', by_id(7), status=503)
+    webapi.expect('GetConnection', by_id(7), record(7, active=False))
+    expect_verify(webapi, record(7, active=True))
+    result = run(run_module, dict(id=7, active=False))
+    assert result['failed'] is True
+    assert "connection 'Visma' (id 7) is now active" in result['msg']
+    assert 'It was not toggled again' in result['msg']
+    assert result['connection']['active'] is True
 
 
 def test_unclear_toggle_with_a_null_re_read_is_not_repeated(webapi, run_module):
@@ -452,8 +559,8 @@ def test_unclear_toggle_twice_fails_clearly(webapi, run_module):
     webapi.expect('ToggleErpConnectionActive', by_id(7), status=502)
     webapi.expect('GetConnection', by_id(7), record(7))
     webapi.expect('ToggleErpConnectionActive', by_id(7), status=502)
-    webapi.expect('GetConnection', by_id(7), record(7))
     result = run(run_module, dict(id=7, active=True))
+    assert 'it was not sent a third time' in result['msg']
     assert result['failed'] is True
     assert 'may or may not have been applied' in result['msg']
     assert result['api_method'] == 'ToggleErpConnectionActive'
@@ -466,6 +573,7 @@ def test_unclear_update_already_applied_is_not_sent_again(webapi, run_module):
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
     webapi.expect('SaveConnection', status=504)
     webapi.expect('GetConnection', by_id(7), dict(rec, DisplayDescription='New'))
+    expect_verify(webapi, dict(rec, DisplayDescription='New'))
     result = run(run_module, dict(id=7, description='New'))
     assert result['operations'] == ['updated']
     assert webapi.methods.count('SaveConnection') == 1
@@ -565,9 +673,9 @@ def test_secret_not_in_failure_message_from_the_server(webapi, run_module):
 
 
 def test_config_values_masked_in_invocation_even_when_failing_early(webapi, run_module):
-    result = run(run_module, dict(name='Visma', config={'ApiKey': SECRET, 'Flag': True}))
+    result = run(run_module, dict(name='Visma', config={'ApiKey': SECRET, 'Flag': ['x']}))
     assert result['failed'] is True
-    assert "config.Flag is a boolean; config values are text, so quote it ('true' or 'false'" in result['msg']
+    assert 'config.Flag must be a string, got a list' in result['msg']
     assert 'Nothing was changed' in result['msg']
     assert webapi.calls == []
     assert result['invocation']['module_args']['config'] == {'ApiKey': MASK, 'Flag': MASK}
@@ -716,6 +824,7 @@ def test_test_connection_false_fails_after_the_change(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(rec)])
     webapi.expect('GetConnection', by_id(7), rec)
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
+    webapi.expect('TestConnectionByConfig', {'ErpConnectionId': 3, 'ConfigFields': {'ApiUrl': 'https://erp.example.com', 'CompanyId': '42'}}, True)
     webapi.expect('SaveConnection', answer=dict(rec, DisplayDescription='x'))
     webapi.expect('TestConnectionById', by_id(7), False)
     result = run(run_module, dict(id=7, description='x', active=True, test_connection=True))

@@ -3,9 +3,6 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import json
 
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_connection_info
@@ -58,9 +55,9 @@ def test_include_deleted(webapi, run_module):
 def test_include_config_masks_secrets_and_reads_fields_once_per_connector(webapi, run_module):
     webapi.expect('GetAllConnections', {'IncludeDeleted': False}, RECORDS)
     webapi.expect('GetConnection', {'ErpConnectionId': 1}, record(1, 'A', True, config={'ApiUrl': 'https://a', 'ApiKey': SECRET}))
-    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
     webapi.expect('GetConnection', {'ErpConnectionId': 2}, record(2, 'B', config={'ApiUrl': 'https://b', 'ApiKey': ''}))
     webapi.expect('GetConnection', {'ErpConnectionId': 3}, record(3, 'C', True, connector=5, config={'ApiUrl': 'https://c'}))
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 5}, FIELDS)
     result = run_module(erpsync_connection_info.main, dict(include_config=True))
     assert [c['config'] for c in result['connections']] == [

@@ -5,9 +5,6 @@
 
 """erpsync_connections (bulk): request counts that do not grow with unchanged items, mixed batches, exclusive, failures."""
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import copy
 import json
 
@@ -101,21 +98,20 @@ def test_mixed_batch(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(r) for r in (keep, update, delete, activate)])
     webapi.expect('GetAllConnectors', {}, CONNECTORS)
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
-    # item 0: unchanged, no request
-    # item 1: description change
+    # item 0: unchanged, no request; item 1 (description change) is read whole, as SaveConnection replaces the record
     webapi.expect('GetConnection', by_id(2), update)
+    # The saves, in item order: item 1 updated, item 2 deleted, item 4 created
     webapi.expect('SaveConnection', carrier(update, DisplayDescription='Updated', ConfigFields={'ApiUrl': 'https://erp.example.com/2'}),
                   dict(update, DisplayDescription='Updated'))
-    # item 2: delete
     webapi.expect('DeleteConnection', by_id(3), status=204)
-    # item 3: activate
-    webapi.expect('ToggleErpConnectionActive', by_id(4), [''])
-    webapi.expect('GetConnection', by_id(4), dict(activate, Active=True))
-    # item 4: create
     webapi.expect('SaveConnection', {'Connection': {
         'ErpConnectionId': 0, 'ErpConnectorId': 3, 'DisplayName': 'New', 'DisplayDescription': '', 'Active': False,
         'ConnectionId': '', 'MostRecentTimestamp': '', 'ConfigFields': {'ApiUrl': 'https://new', 'ApiKey': SECRET},
         'Deleted': False, 'AllAccess': True, 'UserGroupAccessIds': [], 'AssociateAccessIds': []}}, created)
+    # Then the toggles, decided on a fresh list (the first one is older than the saves), and one list read to confirm them.
+    webapi.expect('GetAllConnections', LIST, [listed(r) for r in (keep, dict(update, DisplayDescription='Updated'), activate, created)])
+    webapi.expect('ToggleErpConnectionActive', by_id(4), [''])
+    webapi.expect('GetAllConnections', LIST, [listed(r) for r in (keep, update, dict(activate, Active=True), created)])
     # item 5: absent and unknown: no request
     items = [
         dict(name='Keep', active=True),
@@ -144,9 +140,10 @@ def test_mixed_batch(webapi, run_module):
 def test_mixed_batch_in_check_mode_writes_nothing(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(record(1, 'A', active=True)), listed(record(2, 'B'))])
     webapi.expect('GetAllConnectors', {}, CONNECTORS)
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 5}, [dict(f, Access='Normal') for f in FIELDS])
     items = [dict(name='A', state='absent'), dict(name='B', active=True), dict(name='C', connector='Tripletex', active=True)]
     result = run(run_module, dict(connections=items), check_mode=True, diff=True)
-    assert webapi.methods == ['GetAllConnections', 'GetAllConnectors']
+    assert webapi.methods == ['GetAllConnections', 'GetAllConnectors', 'GetConfigurationFields']
     assert [c['operations'] for c in result['connections']] == [['deleted'], ['activated'], ['created', 'activated']]
     assert result['connections'][2]['id'] is None
     assert result['connections'][2]['connection']['connector_id'] == 5
@@ -157,7 +154,7 @@ def test_exclusive_deactivates_unlisted_active_connections(webapi, run_module):
     recs = [record(1, 'Listed', active=True), record(2, 'Unlisted active', active=True), record(3, 'Unlisted inactive')]
     webapi.expect('GetAllConnections', LIST, [listed(r) for r in recs])
     webapi.expect('ToggleErpConnectionActive', by_id(2), [''])
-    webapi.expect('GetConnection', by_id(2), dict(recs[1], Active=False))
+    webapi.expect('GetAllConnections', LIST, [listed(recs[0]), listed(dict(recs[1], Active=False)), listed(recs[2])])
     result = run(run_module, dict(connections=[dict(name='Listed', active=True)], exclusive=True), diff=True)
     assert result['changed'] is True
     assert result['unlisted_deactivated'] == [{'id': 2, 'name': 'Unlisted active'}]
@@ -179,7 +176,7 @@ def test_exclusive_in_check_mode(webapi, run_module):
 def test_exclusive_with_empty_list_deactivates_every_active_connection(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(record(1, 'A', active=True))])
     webapi.expect('ToggleErpConnectionActive', by_id(1), [''])
-    webapi.expect('GetConnection', by_id(1), record(1, 'A'))
+    webapi.expect('GetAllConnections', LIST, [listed(record(1, 'A'))])
     result = run(run_module, dict(connections=[], exclusive=True))
     assert result['unlisted_deactivated'] == [{'id': 1, 'name': 'A'}]
 
@@ -187,11 +184,12 @@ def test_exclusive_with_empty_list_deactivates_every_active_connection(webapi, r
 def test_one_failing_item_does_not_stop_the_others(webapi, run_module):
     recs = [record(1, 'A'), record(2, 'B'), record(3, 'C', active=True)]
     webapi.expect('GetAllConnections', LIST, [listed(r) for r in recs])
-    webapi.expect('ToggleErpConnectionActive', by_id(1), [''])
-    webapi.expect('GetConnection', by_id(1), dict(recs[0], Active=True))
-    webapi.expect('ToggleErpConnectionActive', by_id(2), ['Field mapping incomplete'])
+    # Deactivations come first (stage order), then the activations on a fresh list, then one list read to confirm.
     webapi.expect('ToggleErpConnectionActive', by_id(3), [''])
-    webapi.expect('GetConnection', by_id(3), dict(recs[2], Active=False))
+    webapi.expect('GetAllConnections', LIST, [listed(recs[0]), listed(recs[1]), listed(dict(recs[2], Active=False))])
+    webapi.expect('ToggleErpConnectionActive', by_id(1), [''])
+    webapi.expect('ToggleErpConnectionActive', by_id(2), ['Field mapping incomplete'])
+    webapi.expect('GetAllConnections', LIST, [listed(dict(recs[0], Active=True)), listed(recs[1]), listed(dict(recs[2], Active=False))])
     items = [dict(name='A', active=True), dict(name='B', active=True), dict(name='C', active=False)]
     result = run(run_module, dict(connections=items))
     assert result['failed'] is True
@@ -218,7 +216,7 @@ def test_webapi_failure_of_one_item_is_reported_with_the_others_applied(webapi, 
 
 def test_invalid_items_fail_before_any_request_and_name_the_item(webapi, run_module):
     items = [dict(name='A'), dict(name='B', active='maybe'), dict(description='no identity'),
-             dict(name='C', bogus=1), dict(name='D', config={'Flag': False})]
+             dict(name='C', bogus=1), dict(name='D', config={'Flag': None})]
     result = run(run_module, dict(connections=items))
     assert result['failed'] is True
     assert result['changed'] is False
@@ -229,7 +227,7 @@ def test_invalid_items_fail_before_any_request_and_name_the_item(webapi, run_mod
     assert 'unable to convert to bool' in msg
     assert 'connections[2]: one of the following is required: id, name' in msg
     assert "connections[3] ('C'): unsupported option bogus. Supported parameters include: active, all_access," in msg
-    assert "connections[4] ('D'): config.Flag is a boolean" in msg
+    assert "connections[4] ('D'): config.Flag has no value" in msg
 
 
 def test_duplicate_items_fail(webapi, run_module):
@@ -269,6 +267,7 @@ def test_secrets_are_masked_in_results_diffs_and_messages(webapi, run_module):
     webapi.expect('ToggleErpConnectionActive', by_id(1), [''])
     webapi.expect('SaveConnection', carrier(rec, Active=False, ConfigFields={'ApiUrl': 'https://erp.example.com/1', 'ApiKey': SECRET}),
                   answer={'Message': 'The request is invalid.', 'MessageDetail': 'bad key %s' % SECRET})
+    webapi.expect('GetAllConnections', LIST, [listed(dict(rec, Active=False))])
     result = run(run_module, dict(connections=[dict(name='A', config={'ApiKey': SECRET})]), diff=True)
     assert result['failed'] is True
     assert 'bad key' in result['msg']
@@ -281,9 +280,9 @@ def test_same_names_in_the_aggregated_diff_stay_apart(webapi, run_module):
     recs = [record(1, 'A', active=True), record(2, 'B', active=True)]
     webapi.expect('GetAllConnections', LIST, [listed(r) for r in recs])
     webapi.expect('GetConnection', by_id(1), recs[0])
+    webapi.expect('GetConnection', by_id(2), recs[1])
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
     webapi.expect('SaveConnection', answer=dict(recs[0], DisplayName='B'))
-    webapi.expect('GetConnection', by_id(2), recs[1])
     webapi.expect('SaveConnection', answer=dict(recs[1], DisplayName='B2'))
     result = run(run_module, dict(connections=[dict(id=1, name='B'), dict(id=2, name='B2')]), diff=True)
     assert result['changed'] is True

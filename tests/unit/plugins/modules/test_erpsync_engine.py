@@ -3,11 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
-
 import pytest
 
+from ansible_collections.superoffice.crm.plugins.module_utils._resources import engine as engine_kind
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine, erpsync_engine_info
 
 
@@ -98,17 +96,18 @@ def test_check_mode_unchanged(webapi, run_module):
 
 
 def test_wait_timeout_says_request_was_queued(webapi, run_module, monkeypatch):
-    clock = iter(range(0, 1000, 1))
-    monkeypatch.setattr(erpsync_engine.time, 'monotonic', lambda: next(clock))
+    # The clock is the time slept: polls at 0, 0.25, 0.75, 1.75 and 2.0 s (backoff 0.25 s doubling, cut at the deadline).
+    monkeypatch.setattr(engine_kind.time, 'monotonic', lambda: sum(webapi.sleeps))
     webapi.expect('GetEngineStatus', {}, status(False))
     webapi.expect('ChangeEngineStatus', {'Run': True}, status(False))
-    for dummy in range(2):
+    for dummy in range(5):
         webapi.expect('GetEngineStatus', {}, status(False))
     result = run_module(erpsync_engine.main, dict(state='running', wait_timeout=2))
     assert result['failed'] is True
     assert result['changed'] is True
     assert 'was queued and may still apply' in result['msg']
     assert result['applied'] == ['running requested']
+    assert webapi.sleeps == [0.25, 0.5, 1.0, 0.25]
 
 
 def test_unclear_status_change_is_asked_again(webapi, run_module):
@@ -117,8 +116,19 @@ def test_unclear_status_change_is_asked_again(webapi, run_module):
     webapi.expect('ChangeEngineStatus', {'Run': True}, error=requests.exceptions.ConnectionError('Connection aborted.'))
     webapi.expect('ChangeEngineStatus', {'Run': True}, status(False))
     webapi.expect('GetEngineStatus', {}, status(True))
-    result = run_module(erpsync_engine.main, dict(state='running', retries=0))
+    # ChangeEngineStatus sets a state, so the client itself repeats it (with a warning), as any safe request.
+    result = run_module(erpsync_engine.main, dict(state='running', retries=1))
     assert result['changed'] is True
+    assert 'ChangeEngineStatus' in result['warnings'][0] and 'retry 1 of 1' in result['warnings'][0]
+
+
+def test_unclear_status_change_is_not_repeated_when_retries_is_zero(webapi, run_module):
+    import requests
+    webapi.expect('GetEngineStatus', {}, status(False))
+    webapi.expect('ChangeEngineStatus', {'Run': True}, error=requests.exceptions.ConnectionError('Connection aborted.'))
+    result = run_module(erpsync_engine.main, dict(state='running', retries=0))
+    assert result['failed'] is True
+    assert result['applied'] == []
 
 
 @pytest.mark.parametrize('interval', ['0', '-5', '00:00:00', 'ten minutes', '25:00:00', '00:61:00', 'PT', 'P1DT', '1.2.3', 'true'])

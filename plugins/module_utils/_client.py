@@ -3,31 +3,32 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The one HTTP client of superoffice.crm: every module talks to the SuperOffice WebAPI through it.
+"""The one HTTP client of superoffice.crm: connection options, authentication, retries, and the answer checks
+(null, error objects, wrong shapes) that every ErpSync call passes before a module sees its answer.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import base64
 import copy
 import email.utils
 import os
 import re
+import threading
 import time
 import traceback
+import warnings
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from ansible.module_utils.api import generate_jittered_backoff
 from ansible.module_utils.basic import env_fallback, missing_required_lib
-from ansible.module_utils.common.text.converters import to_bytes, to_text
-from ansible.module_utils.six.moves.urllib.parse import urlsplit, urlunsplit
+
+from ansible_collections.superoffice.crm.plugins.module_utils._base import Answer, Secrets, WebAPIError, causes, root_cause
 from ansible_collections.superoffice.crm.plugins.module_utils._online import OnlineError, online_tenant
 
 try:
     import requests
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    from urllib3.exceptions import ConnectTimeoutError, InsecureRequestWarning, NewConnectionError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -55,6 +56,8 @@ WEBAPI_ARGUMENT_SPEC = dict(
     timeout=dict(type='float', default=30, fallback=(env_fallback, ['SUPEROFFICE_TIMEOUT'])),
     retries=dict(type='int', default=3, fallback=(env_fallback, ['SUPEROFFICE_RETRIES'])),
     retry_max_wait=dict(type='float', default=60, fallback=(env_fallback, ['SUPEROFFICE_RETRY_MAX_WAIT'])),
+    concurrency=dict(type='int', default=4, fallback=(env_fallback, ['SUPEROFFICE_CONCURRENCY'])),
+    lock_timeout=dict(type='float', default=600, fallback=(env_fallback, ['SUPEROFFICE_LOCK_TIMEOUT'])),
     # Transport: the REST WebAPI, or the SOAP services of older installations (plugins/module_utils/_soap.py).
     api=dict(type='str', default='rest', choices=['rest', 'soap'], fallback=(env_fallback, ['SUPEROFFICE_API'])),
     services_version=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_SERVICES_VERSION'])),
@@ -65,27 +68,32 @@ SECRET_OPTIONS = ('private_key', 'password', 'ticket', 'access_token', 'system_u
 # Each credential option and the environment variable it falls back to.
 CREDENTIAL_OPTIONS = (('password', 'SUPEROFFICE_PASSWORD'), ('ticket', 'SUPEROFFICE_TICKET'), ('access_token', 'SUPEROFFICE_ACCESS_TOKEN'),
                       ('system_user_token', 'SUPEROFFICE_SYSTEM_USER_TOKEN'))
+# Options sent as they are in an HTTP header (Authorization: SOTicket / Bearer, SO-AppToken), which must be Latin-1.
+HEADER_OPTIONS = ('ticket', 'access_token', 'app_token')
+MAX_CONCURRENCY = 32
 
 # Statuses after which the server did not act on the request, so any request may be sent again.
 NOT_APPLIED_STATUSES = frozenset([429])
 # Statuses after which a write may or may not have been applied (a gateway gave up, the server broke down).
 TRANSIENT_STATUSES = frozenset([429, 502, 503, 504])
+# A gateway timeout: the server behind it may still be working on the request.
+IN_FLIGHT_STATUSES = frozenset([504])
 
-# Agent methods that may be repeated without changing the outcome. All others (a toggle, a create)
-# are sent once; when their outcome is unclear the caller re-reads and decides.
-IDEMPOTENT_METHODS = frozenset([
-    'GetEngineStatus', 'GetAllConnections', 'GetConnection', 'GetErpConnectionConfigFields',
-    'GetAllConnectors', 'GetConfigurationFields', 'TestConnectionById', 'GetErpSyncConnectionSummary',
-    'ChangeEngineInterval', 'DeleteConnection', 'AuthenticateUsernamePassword', 'AuthenticateWithAccessToken',
+# Agent methods that may be repeated without changing the outcome: reads, setters and whole-object saves. A toggle,
+# a create or a sync run is sent once; when its outcome is unclear the caller re-reads and decides (_plan.reconcile).
+REPEATABLE_METHODS = frozenset([
+    'GetEngineStatus', 'GetAllConnections', 'GetConnection', 'GetErpConnectionConfigFields', 'GetAllConnectors',
+    'GetConfigurationFields', 'TestConnectionById', 'TestConnectionByConfig', 'GetErpSyncConnectionSummary',
+    'GetErpSyncConnectorEntity', 'CreateDefaultErpSyncConnectorEntity', 'CanDeleteErpSyncConnectorEntity', 'TestConnectorUrl',
+    'GetActorTypeMapping', 'GetDefaultValueInfo', 'GetConnectionListMappings', 'GetCrmActorType', 'UpdateConnectionFields',
+    'ChangeEngineInterval', 'ChangeEngineStatus', 'DeleteConnection', 'DeleteErpSyncConnectorEntity',
+    'SaveActorTypeMapping', 'SaveDefaultValueInfo', 'SaveConnectionListMappings',
+    'AuthenticateUsernamePassword', 'AuthenticateWithAccessToken', 'MDOList',
 ])
+# Keys of the agents' error objects: {"Error": true, "ErrorType", "ErrorMessage"} and {"Message", "MessageDetail"}.
+ERROR_TEXT_KEYS = ('ErrorMessage', 'Message', 'MessageDetail', 'ExceptionMessage')
 
-# Options sent as they are in an HTTP header (Authorization: SOTicket / Bearer, SO-AppToken).
-HEADER_OPTIONS = ('ticket', 'access_token', 'app_token')
 _CONTROL_CHARACTERS = re.compile(r'[\x00-\x1f\x7f]')
-
-MASK = '********'
-# urllib3 prefixes socket errors with the connection object: "HTTPConnection(host='x', port=1): " or "<...>: ".
-_CONNECTION_REPR = re.compile(r'^(<[^>]*>|\w+Connection\([^)]*\)): ')
 USER_AGENT = 'superoffice.crm-ansible-collection'
 
 
@@ -94,25 +102,6 @@ def webapi_argument_spec(**module_options):
     spec = copy.deepcopy(WEBAPI_ARGUMENT_SPEC)
     spec.update(module_options)
     return spec
-
-
-class WebAPIError(Exception):
-    """Any failure talking to the WebAPI, with a message that is safe to show.
-
-    ``unclear`` is true when a write may or may not have been applied (the answer was lost or the
-    server failed mid-way): callers re-read the state before deciding to send anything again.
-    """
-
-    def __init__(self, message, status=None, method=None, unclear=False):
-        super(WebAPIError, self).__init__(message)
-        self.message = message
-        self.status = status
-        self.method = method
-        self.unclear = unclear
-
-    def result_fields(self):
-        fields = dict(status=self.status, api_method=self.method)
-        return dict((k, v) for k, v in fields.items() if v is not None)
 
 
 def normalize_base_url(url):
@@ -138,7 +127,7 @@ def retry_after_seconds(value, now=None):
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.match(r'^[0-9]+$', value, re.ASCII):
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -150,44 +139,144 @@ def retry_after_seconds(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-class WebAPIClient(object):
-    """A keep-alive session to one tenant's WebAPI, authenticated once, used for a whole module run."""
+# -- answer shapes ----------------------------------------------------------------------------------------------
 
-    def __init__(self, module):
+class Opt:
+    """In a dict shape: a member that may be missing or null."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+class MapOf:
+    """An object whose values all have one shape (ConfigFields: text to text)."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+_TYPE_WORDS = {bool: 'true or false', int: 'a whole number', str: 'a string', float: 'a number', dict: 'an object', list: 'a list'}
+
+
+def _json_kind(value):
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'a boolean'
+    for kind, word in ((int, 'a number'), (float, 'a number'), (str, 'a string'), (list, 'a list'), (dict, 'an object')):
+        if isinstance(value, kind):
+            return word
+    return type(value).__name__
+
+
+def shape_problem(value, shape, path=''):
+    """What is wrong with an answer against its expected shape, or None. ``path`` names the field for the message.
+
+    A shape is a type (bool, int, str, float), a tuple of shapes (any of them), ``[shape]`` (a list of), ``{'Key': shape}``
+    (an object with these members; others are allowed), ``MapOf(shape)`` or ``Opt(shape)`` (missing or null allowed).
+    """
+    where = path or 'the answer'
+    if isinstance(shape, Opt):
+        return None if value is None else shape_problem(value, shape.shape, path)
+    if isinstance(shape, tuple):
+        problems = [shape_problem(value, one, path) for one in shape]
+        return None if None in problems else problems[0]
+    if isinstance(shape, type):
+        ok = isinstance(value, shape) and not (shape in (int, float) and isinstance(value, bool))
+        if shape is float:
+            ok = ok or (isinstance(value, int) and not isinstance(value, bool))
+        return None if ok else '%s is %s, expected %s' % (where, _json_kind(value), _TYPE_WORDS[shape])
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return '%s is %s, expected a list' % (where, _json_kind(value))
+        for index, item in enumerate(value):
+            problem = shape_problem(item, shape[0], '%s[%d]' % (path or 'item', index))
+            if problem:
+                return problem
+        return None
+    if isinstance(shape, MapOf):
+        if not isinstance(value, dict):
+            return '%s is %s, expected an object' % (where, _json_kind(value))
+        for key, item in value.items():
+            problem = shape_problem(item, shape.shape, '%s.%s' % (path, key) if path else key)
+            if problem:
+                return problem
+        return None
+    if not isinstance(value, dict):
+        return '%s is %s, expected an object' % (where, _json_kind(value))
+    for key, member in shape.items():
+        name = '%s.%s' % (path, key) if path else key
+        if key not in value and not isinstance(member, Opt):
+            return '%s is missing' % name
+        problem = shape_problem(value.get(key), member, name)
+        if problem:
+            return problem
+    return None
+
+
+def error_object_text(data, shape):
+    """The text of an agent error object answered with HTTP 200 (``{"Error": true, ...}``, ``{"Message": ...}``,
+    ``Succeeded: false``), or None when ``data`` is not one. A carrier that has the keys of ``shape`` is not one."""
+    if not isinstance(data, dict):
+        return None
+    flagged = data.get('Error') is True or data.get('Succeeded') is False
+    texts = ['%s' % data[k] for k in ERROR_TEXT_KEYS if data.get(k) not in (None, '')]
+    expected_keys = set(shape) if isinstance(shape, dict) else set()
+    if flagged or (texts and not (expected_keys & set(data))):
+        return ' - '.join(texts) or '%s' % (data.get('ErrorType') or 'an error object without a message')
+    return None
+
+
+class WebAPIClient:
+    """A keep-alive session to one tenant's WebAPI (one per thread), authenticated once, used for a whole module run."""
+
+    def __init__(self, module, secrets=None):
         self.module = module
         self.params = module.params
         if not HAS_REQUESTS:
             module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        self.secrets = secrets or Secrets(module)
         self.request_count = 0
-        self._secrets = []
+        self._count_lock = threading.Lock()
+        self._pause_until = 0.0
+        self._local = threading.local()
         self._check_numbers()
         try:
             self._credential()
-            self._secrets = [self.params[name] for name in SECRET_OPTIONS if self.params.get(name)]
+            for name in SECRET_OPTIONS:
+                self.secrets.add(self.params.get(name))
             self._check_plain_options()
+            self.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
             # SuperOffice Online: discovery (context_identifier) and/or system-user authentication; None otherwise.
-            self.online = online_tenant(module, self.credential, self._secrets, USER_AGENT)
+            self.online = online_tenant(module, self.credential, self.secrets, USER_AGENT, self.verify)
             self.base_url = normalize_base_url(self.online.discover() if self.online and self.online.discovers else self.params.get('url'))
             self.auth_scheme, authorization = self._authorization()
         except (ValueError, OnlineError) as e:
             module.fail_json(msg=str(e))
-        self.session = requests.Session()
-        self.session.headers.update({
-            'Authorization': authorization,
-            'Accept': 'application/json',
-            'User-Agent': USER_AGENT,
-        })
+        if not self.params['validate_certs']:
+            module.warn('validate_certs is false: the TLS certificate of %s is not verified. Use this only on a trusted test '
+                        'system; give ca_path for a private certificate authority' % self.base_url)
+            warnings.simplefilter('ignore', InsecureRequestWarning)
+        self.headers = {'Authorization': authorization, 'Accept': 'application/json', 'User-Agent': USER_AGENT}
         if self.params.get('app_token'):
-            self.session.headers['SO-AppToken'] = self.params['app_token']
-        self.session.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
+            self.headers['SO-AppToken'] = self.params['app_token']
         if self.params.get('api') == 'soap':
             from ansible_collections.superoffice.crm.plugins.module_utils._soap import SoapTransport
             # SOAP carries the credentials in the envelope (a password or access token is exchanged for a ticket).
             self.transport = SoapTransport(self, authorization)
-            self.session.headers.pop('Authorization')
-            self.session.headers.pop('SO-AppToken', None)
+            self.headers.pop('Authorization')
+            self.headers.pop('SO-AppToken', None)
         else:
             self.transport = RestTransport(self)
+
+    @property
+    def session(self):
+        """This thread's keep-alive session (requests sessions are not meant to be shared between threads)."""
+        session = getattr(self._local, 'session', None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.headers.update(self.headers)
+        return session
 
     def _credential(self):
         """Settle on exactly one credential: the options given, else the environment variables."""
@@ -198,8 +287,8 @@ class WebAPIClient(object):
             for name, variable in CREDENTIAL_OPTIONS:
                 value = os.environ.get(variable)
                 if value:
+                    self.secrets.add(value)  # masked like an option's value, also in the message below
                     self.params[name] = value
-                    self.module.no_log_values.add(value)
                     given.append(name)
         if len(given) != 1:
             names = ', '.join(given) if source == 'options' else ', '.join(v for n, v in CREDENTIAL_OPTIONS if n in given)
@@ -215,8 +304,9 @@ class WebAPIClient(object):
         if self.credential == 'password':
             if not self.params.get('username'):
                 raise ValueError('password needs username (or SUPEROFFICE_USERNAME) for Basic authentication')
-            pair = to_bytes('%s:%s' % (self.params['username'], self.params['password']), errors='surrogate_or_strict')
-            return 'Basic', 'Basic ' + to_text(base64.b64encode(pair))
+            self.secrets.add_basic(self.params['username'], self.params['password'])
+            pair = ('%s:%s' % (self.params['username'], self.params['password'])).encode('utf-8')
+            return 'Basic', 'Basic ' + base64.b64encode(pair).decode('ascii')
         if self.credential == 'ticket':
             return 'SOTicket', 'SOTicket %s' % self.params['ticket']
         if self.credential == 'system_user_token':
@@ -228,42 +318,72 @@ class WebAPIClient(object):
         """Refuse, before any request, values that requests would reject at send time (with a traceback)."""
         for name in HEADER_OPTIONS:
             value = self.params.get(name)
-            if value and _CONTROL_CHARACTERS.search(value):
-                # Never show the value: it is a secret.
+            if not value:
+                continue
+            # Never show the value: it is a secret.
+            if _CONTROL_CHARACTERS.search(value):
                 raise ValueError('%s contains a line break or another control character; give the %s on one line, '
                                  'without surrounding quotes or newlines' % (name, name.replace('_', ' ')))
+            try:
+                value.encode('latin-1')
+            except UnicodeEncodeError:
+                raise ValueError('%s contains characters that cannot be sent in an HTTP header (only Latin-1 can): check that '
+                                 'it was copied whole, without typographic quotes or other special characters' % name)
         ca_path = self.params.get('ca_path')
         if ca_path and self.params['validate_certs'] and not os.path.exists(ca_path):
             raise ValueError('ca_path %s does not exist: give the PEM CA bundle file (or a directory of hashed CA certificates) '
                              'that verifies the server' % ca_path)
 
     def _check_numbers(self):
-        for name, low in (('timeout', 0.001), ('retries', 0), ('retry_max_wait', 0)):
-            if self.params[name] < low:
+        for name, low in (('timeout', 0.001), ('retries', 0), ('retry_max_wait', 0), ('concurrency', 1), ('lock_timeout', 0)):
+            if name in self.params and self.params[name] < low:
                 self.module.fail_json(msg='%s must be %s, got %s' % (
-                    name, 'greater than 0' if name == 'timeout' else '0 or more', self.params[name]))
+                    name, 'greater than 0' if name == 'timeout' else '%s or more' % low, self.params[name]))
+        if self.params.get('concurrency', 1) > MAX_CONCURRENCY:
+            self.module.fail_json(msg='concurrency must be at most %d, got %d' % (MAX_CONCURRENCY, self.params['concurrency']))
 
     def scrub(self, text):
-        """Replace every secret this client knows with a mask (defence in depth behind no_log)."""
-        text = '%s' % (text,)
-        for secret in self._secrets:
-            text = text.replace(secret, MASK)
-        return text
+        """Replace every secret of the run with a mask (defence in depth behind no_log)."""
+        return self.secrets.mask(text)
 
-    def call(self, method, body=None):
-        """POST one ErpSync agent method and return its decoded JSON answer (None for ``null`` or no content).
+    # -- requests ---------------------------------------------------------------------------------------------
 
-        Transient failures are retried with backoff; for writes that are not idempotent only when the
-        server certainly did not act (429 or no connection made). Raises WebAPIError otherwise.
+    def call(self, method, body=None, query=None, expect=None, null_ok=False, repeatable=None):
+        """POST one ErpSync agent method and return its answer, checked against ``expect``.
+
+        ``expect`` is the answer's shape (see shape_problem); None for a method without an answer. A ``null`` answer is
+        an error unless ``null_ok`` (agents answer null when they fail). Transient failures are retried with backoff;
+        writes that are not ``repeatable`` only when the server certainly did not act (429, no connection made).
+        Raises WebAPIError otherwise.
         """
-        repeatable = method in IDEMPOTENT_METHODS
+        if repeatable is None:
+            repeatable = method in REPEATABLE_METHODS
+        answer = self._send(method, body, query, repeatable)
+        if answer is None:
+            if expect is None or null_ok:
+                return None
+            raise WebAPIError('ErpSync %s answered null, which agents answer when a call fails (for example for missing rights '
+                              'or an unknown id); nothing was changed because of it' % method, method=method)
+        refusal = error_object_text(answer, expect)
+        if refusal:
+            raise WebAPIError('ErpSync %s failed: the WebAPI refused the request: %s' % (method, self.secrets.cut(refusal)), method=method)
+        if expect is not None:
+            problem = shape_problem(answer, expect)
+            if problem:
+                raise WebAPIError('ErpSync %s answered something this collection cannot use: %s. Nothing was changed because of '
+                                  'it; a proxy may be rewriting answers, or the server is newer or older than expected'
+                                  % (method, self.secrets.cut(problem)), method=method)
+        return answer
+
+    def _send(self, method, body, query, repeatable):
         delays = generate_jittered_backoff(retries=self.params['retries'], delay_base=1,
                                            delay_threshold=max(1, int(self.params['retry_max_wait'])))
         attempt = 0
         rediscovered = False
         while True:
             attempt += 1
-            failure, answer = self._attempt(method, body, repeatable)
+            self._wait_for_pause()
+            failure, answer = self._attempt(method, body, query, repeatable)
             if failure is None:
                 return answer
             if failure.status == 421 and self.online and self.online.discovers and not rediscovered:
@@ -277,33 +397,31 @@ class WebAPIClient(object):
                 continue
             retry_in = next(delays, None)
             if not failure.retryable or retry_in is None:
-                if failure.in_flight:
-                    self._settle(method)
                 raise failure.to_webapi_error()
             if failure.retry_after is not None:
                 retry_in = failure.retry_after
             retry_in = min(retry_in, self.params['retry_max_wait'])
             self.module.warn('%s: %s; retrying in %.1f s (retry %d of %d)' % (
                 method, failure.reason, retry_in, attempt, self.params['retries']))
-            time.sleep(retry_in)
+            if failure.status == 429:
+                # Every thread of this run waits (in _wait_for_pause): the server asked the client, not this one request,
+                # to slow down.
+                with self._count_lock:
+                    self._pause_until = max(self._pause_until, time.monotonic() + retry_in)
+            else:
+                time.sleep(retry_in)
 
-    def _settle(self, method):
-        """A write that timed out may still be running on the server: give it time to end before the caller re-reads.
-
-        Otherwise the re-read can come before the late write lands, and the caller would send it again (a second
-        flip, a second connection). The wait is ``timeout`` once more, at most ``retry_max_wait``.
-        """
-        wait = min(self.params['timeout'], self.params['retry_max_wait'])
+    def _wait_for_pause(self):
+        wait = self._pause_until - time.monotonic()
         if wait > 0:
-            self.module.warn('%s: no answer within %s s, so the request may still be running on the server; waiting %.1f s '
-                             'before the state is read again' % (method, self.params['timeout'], wait))
-            time.sleep(wait)
+            time.sleep(round(wait, 3))
 
-    def _attempt(self, method, body, repeatable):
+    def _attempt(self, method, body, query, repeatable):
         """One request. Returns (None, answer) on success, or (_Failure, None)."""
-        self.request_count += 1
+        with self._count_lock:
+            self.request_count += 1
         try:
-            response = self.transport.send(method, body)
+            response = self.transport.send(method, body, query)
         except requests.exceptions.SSLError as e:
             return _Failure(method, self.scrub(
                 'TLS verification of %s failed (%s). Give the CA bundle of your private PKI in ca_path, '
@@ -327,17 +445,17 @@ class WebAPIClient(object):
         if status in TRANSIENT_STATUSES:
             safe = repeatable or status in NOT_APPLIED_STATUSES
             return _Failure(method, 'HTTP %d%s' % (status, self._detail(answer, response)), status=status,
-                            retryable=safe, unclear=not safe,
+                            retryable=safe, unclear=not safe, in_flight=not safe and status in IN_FLIGHT_STATUSES,
                             retry_after=retry_after_seconds(response.headers.get('Retry-After'))), None
         if 300 <= status < 400:
             return _Failure(method, 'HTTP %d redirect to %s: set url to the address the WebAPI is served from' % (
-                status, self.scrub(response.headers.get('Location') or 'an unnamed location')), status=status), None
+                status, self.secrets.cut(response.headers.get('Location') or 'an unnamed location')), status=status), None
         if status >= 400:
             return _Failure(method, self._status_message(status, answer, response), status=status,
                             unclear=status >= 500 and not repeatable), None
         if answer.refused:
-            # Agents answer 200 with an "internal error object" for invalid requests.
-            return _Failure(method, 'the WebAPI refused the request: %s' % self.scrub(answer.error_text), status=status), None
+            # Agents answer 200 with an "internal error object" for invalid requests; SOAP answers a fault.
+            return _Failure(method, 'the WebAPI refused the request: %s' % self.secrets.cut(answer.error_text), status=status), None
         if status == 204 or not response.content:
             return None, None
         if not answer.structured:
@@ -347,12 +465,12 @@ class WebAPIClient(object):
 
     def _detail(self, answer, response):
         if answer.error_text:
-            return ': ' + self.scrub(answer.error_text)
+            return ': ' + self.secrets.cut(answer.error_text)
         if not answer.structured and 'html' in _content_type(response):
             # A proxy's or gateway's error page, or a single sign-on login page: say so, whatever the status.
             return ' with an HTML page instead of %s (a proxy, firewall or login page may be in the way)' % self.transport.format_name
-        if not answer.structured and response.content and 'html' not in _content_type(response):
-            return ': ' + self.scrub(response.text.strip()[:300])
+        if not answer.structured and response.content:
+            return ': ' + self.secrets.cut(response.text)
         return ''
 
     def _status_message(self, status, answer, response):
@@ -381,18 +499,7 @@ class WebAPIClient(object):
         return 'HTTP %d%s' % (status, detail)
 
 
-class Answer(object):
-    """A decoded response body: ``data`` (JSON-like), whether it was in the transport's format, and the API's own
-    error text when the body carries one (``refused``: an error although the HTTP status says success)."""
-
-    def __init__(self, data=None, structured=False, error_text=None, refused=False):
-        self.data = data
-        self.structured = structured
-        self.error_text = error_text
-        self.refused = refused
-
-
-class RestTransport(object):
+class RestTransport:
     """ErpSync over the REST WebAPI: POST {base}/api/v1/Agents/ErpSync/{Method} with a JSON body."""
 
     format_name = 'JSON'
@@ -400,12 +507,18 @@ class RestTransport(object):
     def __init__(self, client):
         self.client = client
 
-    def send(self, method, body):
-        # Redirects are not followed: requests would turn the POST into a GET, and on an API a redirect
-        # means a wrong url (http to https) or a login page.
-        return self.client.session.post(self.client.base_url + '/api/v1/Agents/ErpSync/' + method,
-                                        json=body if body is not None else {},
-                                        timeout=self.client.params['timeout'], allow_redirects=False)
+    def send(self, method, body, query=None):
+        client = self.client
+        # Redirects are not followed: requests would turn the POST into a GET, and on an API a redirect means a wrong
+        # url (http to https) or a login page. verify on every request: requests lets REQUESTS_CA_BUNDLE and
+        # CURL_CA_BUNDLE override a session's setting, which would undo validate_certs=false and ca_path.
+        if method == 'MDOList':
+            return client.session.get('%s/api/v1/MDOList/%s' % (client.base_url, quote(query['name'], safe='')),
+                                      params={'flat': 'true'}, timeout=client.params['timeout'], verify=client.verify,
+                                      allow_redirects=False)
+        return client.session.post(client.base_url + '/api/v1/Agents/ErpSync/' + method, params=query or None,
+                                   json=body if body is not None else {}, timeout=client.params['timeout'],
+                                   verify=client.verify, allow_redirects=False)
 
     @staticmethod
     def parse(response):
@@ -413,15 +526,11 @@ class RestTransport(object):
             data = response.json()
         except ValueError:
             return Answer()
-        texts = []
-        if isinstance(data, dict):
-            texts = ['%s' % data[k] for k in ('ErrorMessage', 'Message', 'MessageDetail', 'ExceptionMessage') if data.get(k)]
-        # The agents' "internal error object" has Message but none of the carriers' own fields.
-        refused = isinstance(data, dict) and 'Message' in data and 'ErpConnectionId' not in data and 'IsRunning' not in data
-        return Answer(data, True, ' - '.join(texts) or None, refused)
+        texts = ['%s' % data[k] for k in ERROR_TEXT_KEYS if data.get(k) not in (None, '')] if isinstance(data, dict) else []
+        return Answer(data, True, ' - '.join(texts) or None)
 
 
-class _Failure(object):
+class _Failure:
     """One failed attempt: whether to retry, and the error to raise if not."""
 
     def __init__(self, method, reason, status=None, retryable=False, unclear=False, retry_after=None, in_flight=False):
@@ -437,32 +546,15 @@ class _Failure(object):
         message = 'ErpSync %s failed: %s' % (self.method, self.reason)
         if self.unclear:
             message += '. The request may or may not have been applied'
-        return WebAPIError(message, status=self.status, method=self.method, unclear=self.unclear)
+        return WebAPIError(message, status=self.status, method=self.method, unclear=self.unclear, in_flight=self.in_flight)
 
 
 def _content_type(response):
     return (response.headers.get('Content-Type') or 'no content type').split(';')[0].strip()
 
 
-def _causes(error):
-    """The chain of a requests exception down to the socket error: requests wraps urllib3, which wraps OSError."""
-    seen = []
-    while isinstance(error, BaseException) and error not in seen:
-        seen.append(error)
-        inner = getattr(error, 'reason', None)
-        if not isinstance(inner, BaseException):
-            inner = error.args[-1] if error.args and isinstance(error.args[-1], BaseException) else None
-        error = inner
-    return seen
-
-
 def _never_connected(error):
-    return any(isinstance(e, (NewConnectionError, ConnectTimeoutError)) for e in _causes(error))
-
-
-def root_cause(error):
-    """The innermost reason, without urllib3's object reprs and URL repetition."""
-    return _CONNECTION_REPR.sub('', '%s' % (_causes(error)[-1],))
+    return any(isinstance(e, (NewConnectionError, ConnectTimeoutError)) for e in causes(error))
 
 
 def fail_on_error(module, error, **result):

@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The module base of every superoffice.crm module: arguments echoed without secrets, the client and agent built once,
+and one way to run the plan/apply engine and end the run.
+
+Private to this collection (the leading underscore): its interface may change without notice.
+"""
+
+from urllib.parse import urlsplit, urlunsplit
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpSyncAPI
+from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient, fail_on_error, webapi_argument_spec
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import Applier, PlanError, tenant_lock
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import find_connection
+
+URL_OPTIONS = ('url', 'environment_url')
+# Options whose values may hold connector secrets in any shape (a dict of config values, or a string by mistake).
+CONFIG_OPTIONS = ('config',)
+
+
+def _mask_values(value):
+    if isinstance(value, dict):
+        return dict((k, MASK if v not in (None, '') else v) for k, v in value.items())
+    return MASK if value not in (None, '', [], {}) else value
+
+
+def mask_url(value):
+    """A url without the credentials and query it must not carry (it is refused, but echoed arguments would show it)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return MASK
+    if not (parts.username or parts.password or parts.query or parts.fragment):
+        return value
+    netloc = parts.netloc.rpartition('@')[2]
+    if parts.username or parts.password:
+        netloc = MASK + '@' + netloc
+    return urlunsplit((parts.scheme, netloc, parts.path, MASK if parts.query else '', MASK if parts.fragment else ''))
+
+
+def mask_args(params, spec):
+    """A copy of module arguments that is safe to echo: config values, url credentials and the values of options the
+    spec does not know (a misspelt ``confg`` may hold secrets) masked, also inside list items of suboptions."""
+    if not isinstance(params, dict):
+        return params
+    masked = {}
+    for key, value in params.items():
+        option = spec.get(key)
+        if option is None:
+            masked[key] = _mask_values(value) if not key.startswith('_ansible') else value
+        elif option.get('no_log') or key in CONFIG_OPTIONS:
+            masked[key] = _mask_values(value)
+        elif key in URL_OPTIONS and isinstance(value, str):
+            masked[key] = mask_url(value)
+        elif option.get('options') and isinstance(value, list):
+            masked[key] = [mask_args(v, option['options']) if isinstance(v, dict) else _mask_values(v) for v in value]
+        elif option.get('options') and isinstance(value, dict):
+            masked[key] = mask_args(value, option['options'])
+        else:
+            masked[key] = value
+    return masked
+
+
+class ErpSyncModule(AnsibleModule):
+    """AnsibleModule that never echoes a config value, a url credential or a misspelt option's value (in ``invocation``,
+    when ansible-core adds it, or in the module log).
+
+    ``item_options`` gives the suboptions of list options that the module validates itself (to name the item in messages).
+    """
+
+    def __init__(self, argument_spec, item_options=None, **kwargs):
+        self.echo_spec = dict(argument_spec)
+        for name, options in (item_options or {}).items():
+            self.echo_spec[name] = dict(self.echo_spec[name], options=options)
+        super().__init__(argument_spec=webapi_argument_spec(**argument_spec), **kwargs)
+
+    def _masked_params(self):
+        spec = dict(webapi_argument_spec(), **self.echo_spec)
+        return mask_args(getattr(self, 'params', None), spec)
+
+    def exit_json(self, **kwargs):
+        kwargs.setdefault('invocation', {'module_args': self._masked_params()})
+        super().exit_json(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        kwargs.setdefault('invocation', {'module_args': self._masked_params()})
+        super().fail_json(msg, **kwargs)
+
+    def _log_invocation(self):
+        params = self.params
+        self.params = self._masked_params()
+        try:
+            super()._log_invocation()
+        finally:
+            self.params = params
+
+    def api(self):
+        """The ErpSync agent over the one client of this run (built once the options are valid)."""
+        if not hasattr(self, '_api'):
+            self._api = ErpSyncAPI(WebAPIClient(self))
+        return self._api
+
+    def converge(self, kinds, **failure):
+        """Plan and apply ``kinds`` (check mode: plan only), holding the tenant lock for a real run. A problem found before
+        any write ends the run with nothing changed; ``failure`` goes into that result."""
+        with tenant_lock(self, self.api().client.base_url):
+            try:
+                Applier(self, kinds).run()
+            except PlanError as e:
+                self.fail_json(msg=e.message, changed=False, **dict(failure, **e.fields))
+
+    def checked(self, check, items, **failure):
+        """Run a check that needs no request (``check(items)`` raises PlanError) and return what it returns; end the run on a
+        problem."""
+        try:
+            return check(items)
+        except PlanError as e:
+            self.fail_json(msg=e.message, changed=False, **failure)
+
+    def converge_one(self, kind, item, key):
+        """Converge one object and end the run with ``changed``, ``operations``, the object under ``key`` and ``diff``;
+        a failure says what was done before it."""
+        self.converge([kind], operations=[])
+        result = dict(changed=item.changed, operations=list(item.operations))
+        result[key] = kind.facts(item)
+        if self._diff:
+            result['diff'] = kind.diff(item)
+        if item.failed:
+            result.update(item.error_fields)
+            msg = item.msg
+            if item.operations:
+                msg += ' (done before the failure: %s)' % ', '.join(item.operations)
+            self.fail_json(msg=msg, **result)
+        self.exit_json(**result)
+
+    def connection_record(self, connection):
+        """The live connection a ``connection`` option names (by name or id), or the end of the run listing the live ones."""
+        try:
+            return self.read_or_fail(find_connection, self.api(), connection)
+        except ValueError as e:
+            self.fail_json(msg='%s. Nothing was changed' % e, changed=False)
+
+    def read_or_fail(self, function, *args):
+        """A read for an info module: its answer, or the end of the run with the error's safe message."""
+        try:
+            return function(*args)
+        except WebAPIError as e:
+            fail_on_error(self, e, changed=False)

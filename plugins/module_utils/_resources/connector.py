@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""ERP connectors (connector registrations) as a resource kind: read with one list call (plus the entity for the URL),
+identified by id or name, created from the server's default entity, renamed, moved to another URL (tested first) or
+deleted (asked first); used by erpsync_connector and the tenant.
+
+Private to this collection (the leading underscore): its interface may change without notice.
+"""
+
+import copy
+from urllib.parse import urlsplit
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
+
+from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
+    CONNECTORS, Item, ItemFailure, Kind, PlanError, Step, duplicate_errors, invalid)
+
+CONNECTOR_OPTIONS = dict(
+    id=dict(type='int'),
+    name=dict(type='str'),
+    connector_url=dict(type='str'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    test_url=dict(type='bool', default=True),
+)
+CONNECTOR_REQUIRED_ONE_OF = [['id', 'name']]
+
+MAX_NAME = 254
+MAX_URL = 1023
+
+OP_CREATED = 'created'
+OP_UPDATED = 'updated'
+OP_DELETED = 'deleted'
+
+# ErpSyncResponseCode values and what they mean for a URL test and for a delete check.
+URL_TEST_MEANINGS = {
+    'ErrorNotFound': 'no connector service answers at that address; check connector_url (an https://.../ErpConnector.svc '
+                     'address, or app://<app id> for a SuperOffice Online sync app), or set test_url to false to register it anyway',
+    'ErrorConnectorHasConnections': 'a connector that has connections already uses that address',
+}
+DELETE_MEANINGS = {
+    'ErrorConnectorHasConnections': 'it still has connections; delete or move them first (erpsync_connection state=absent)',
+    'ErrorNotFound': 'the server does not know it (any more)',
+}
+
+
+def connector_options():
+    return copy.deepcopy(CONNECTOR_OPTIONS)
+
+
+def connector_facts(entity):
+    return dict(id=entity.get('ErpConnectorId'), name=entity.get('DisplayName') or '', connector_url=entity.get('URL') or '',
+                deleted=bool(entity.get('Deleted')))
+
+
+def describe(entity):
+    return "'%s' (id %s)" % (entity.get('DisplayName'), entity.get('ErpConnectorId'))
+
+
+def connector_item(params, index=None, errors=None, label='connectors'):
+    """A desired connector, its option values checked (no request needed); problems are in ``item.errors``."""
+    where = ''
+    if index is not None:
+        ident = [repr(params['name'])] if isinstance(params.get('name'), str) and params['name'] else []
+        ident += ['id %s' % params['id']] if isinstance(params.get('id'), int) else []
+        where = '%s[%d]%s: ' % (label, index, ' (%s)' % ', '.join(ident) if ident else '')
+    item = Item(params, index, where)
+    if errors:
+        item.errors = ['%s%s' % (where, e) for e in errors]
+        return item
+    if params['id'] is not None and params['id'] < 1:
+        item.errors.append('%sid must be a positive integer, got %d' % (where, params['id']))
+    if params['name'] is not None and not params['name'].strip():
+        item.errors.append('%sname must not be empty' % where)
+    if params['name'] is not None and len(params['name']) > MAX_NAME:
+        item.errors.append('%sname is %d characters long; the server stores at most %d' % (where, len(params['name']), MAX_NAME))
+    url = params['connector_url']
+    if url is not None:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ('http', 'https', 'app') or not (parts.netloc or parts.path):
+            item.errors.append('%sconnector_url must be the connector service address, https://.../ErpConnector.svc, or '
+                               'app://<app id> for a SuperOffice Online sync app; got %r' % (where, url))
+        elif len(url) > MAX_URL:
+            item.errors.append('%sconnector_url is %d characters long; the server stores at most %d' % (where, len(url), MAX_URL))
+    return item
+
+
+def items_from_list(raw_items, label='connectors'):
+    validator = ArgumentSpecValidator(CONNECTOR_OPTIONS, required_one_of=CONNECTOR_REQUIRED_ONE_OF)
+    items = []
+    for index, raw in enumerate(raw_items or []):
+        params = dict((name, spec.get('default')) for name, spec in CONNECTOR_OPTIONS.items())
+        if not isinstance(raw, dict):
+            items.append(connector_item(params, index, ['must be a dictionary of connector options, got a %s' % type(raw).__name__], label))
+            continue
+        result = validator.validate(raw)
+        params.update(result.validated_parameters)
+        errors = [('unsupported option %s' % e.msg) if isinstance(e, UnsupportedError) else e.msg for e in result.errors.errors]
+        items.append(connector_item(params, index, errors, label))
+    return items
+
+
+def problems(items, label='connectors'):
+    """Problems found without any request (option values, duplicates; names are compared ignoring case)."""
+    return [e for item in items for e in item.errors] + duplicate_errors(items, label, 'connector', fold=str.lower)
+
+
+def check_items(items, label='connectors'):
+    """Raise a PlanError listing every problem found without any request."""
+    errors = problems(items, label)
+    if errors:
+        raise invalid(errors)
+
+
+class Connectors(Kind):
+    """Brings connector registrations to the desired state; see erpsync_connector's docs for the rules."""
+
+    def __init__(self, module, api, items, label='connectors'):
+        self.module = module
+        self.api = api
+        self.items = items
+        self.label = label
+
+    def read(self):
+        check_items(self.items, self.label)
+        try:
+            listed = self.api.get_connectors()
+            for item in self.items:
+                self._resolve(item, listed)
+            errors = [e for item in self.items for e in item.errors]
+            if errors:
+                raise invalid(errors)
+        except WebAPIError as e:
+            raise PlanError(e.message + '. Nothing was changed', e.result_fields())
+        for item in self.items:
+            item.final = item.current
+
+    def _resolve(self, item, listed):
+        params = item.params
+        where = item.where
+        if params['id'] is not None:
+            found = [c for c in listed if c['Id'] == params['id']]
+        else:
+            found = [c for c in listed if c.get('Name') == params['name']]
+            if not found:
+                found = [c for c in listed if (c.get('Name') or '').lower() == params['name'].lower()]
+        if len(found) > 1:
+            item.errors.append('%sname %r matches %d connectors: %s. Give id to choose one'
+                               % (where, params['name'], len(found), ', '.join('id %s' % c['Id'] for c in found)))
+            return
+        if not found:
+            if params['state'] == 'present' and params['id'] is not None:
+                item.errors.append('%sno connector has id %d. To register a connector, leave out id and give name and connector_url'
+                                   % (where, params['id']))
+            elif params['state'] == 'present' and not params['connector_url']:
+                item.errors.append('%sno connector is named %r; give connector_url to register it' % (where, params['name']))
+            return
+        # The list has no URL: the entity has (one read per connector the run needs to compare or change).
+        if params['state'] == 'absent' or params['connector_url'] is not None or (params['name'] and params['name'] != found[0].get('Name')):
+            entity = self.api.get_connector_entity(found[0]['Id'])
+            if entity is None:
+                item.errors.append('%sErpSync GetErpSyncConnectorEntity answered null for connector %r (id %s), which GetAllConnectors '
+                                   'lists' % (where, found[0].get('Name'), found[0]['Id']))
+                return
+            item.current = entity
+        else:
+            item.current = {'ErpConnectorId': found[0]['Id'], 'DisplayName': found[0].get('Name'), 'Deleted': False}
+
+    def steps(self, stage):
+        if stage != CONNECTORS:
+            return []
+        return [step for step in (self._step(item) for item in self.items) if step is not None]
+
+    def _step(self, item):
+        params = item.params
+        if params['state'] == 'absent':
+            return self._delete_step(item) if item.current is not None else None
+        if item.current is None:
+            return self._create_step(item)
+        changes = {}
+        if params['id'] is not None and params['name'] is not None and params['name'] != item.current.get('DisplayName'):
+            changes['DisplayName'] = params['name']
+        elif params['id'] is None and params['name'] != item.current.get('DisplayName'):
+            changes['DisplayName'] = params['name']  # a case-only rename
+        if params['connector_url'] is not None and params['connector_url'].strip() != (item.current.get('URL') or '').strip():
+            changes['URL'] = params['connector_url'].strip()
+        if not changes:
+            return None
+        entity = dict(writable(item.current), **changes)
+
+        def send():
+            if 'URL' in changes and params['test_url']:
+                self._test_url(item, entity['URL'])
+            return self.api.save_connector_entity(entity)
+
+        return Step(item, OP_UPDATED, send, done=lambda answer: self._done(item, answer), predicted=entity, verified=True)
+
+    def _create_step(self, item):
+        params = item.params
+        predicted = {'ErpConnectorId': None, 'DisplayName': params['name'], 'URL': params['connector_url'].strip(), 'Deleted': False}
+
+        def send():
+            if params['test_url']:
+                self._test_url(item, predicted['URL'])
+            entity = dict(writable(self.api.create_default_connector_entity()), DisplayName=params['name'], URL=predicted['URL'],
+                          ErpConnectorId=0)
+            saved = self.api.save_connector_entity(entity)
+            if not saved.get('ErpConnectorId'):
+                raise ItemFailure('SaveErpSyncConnectorEntity answered without a connector id: connector %r may not have been '
+                                  'created; check the tenant before running again' % params['name'])
+            return saved
+
+        def reread():
+            self.api.forget_connectors()
+            found = [c for c in self.api.get_connectors() if c.get('Name') == params['name']]
+            return self.api.get_connector_entity(found[0]['Id']) if len(found) == 1 else None
+
+        return Step(item, OP_CREATED, send, done=lambda answer: self._done(item, answer), predicted=predicted,
+                    reread=reread, shows=lambda entity: True, verified=True)
+
+    def _done(self, item, entity):
+        item.final = entity
+        # Connections later in the run find a new or renamed connector by name in the cached list.
+        listed = self.api.get_connectors()
+        listed[:] = [c for c in listed if c['Id'] != entity.get('ErpConnectorId') or entity.get('ErpConnectorId') is None]
+        listed.append({'Id': entity.get('ErpConnectorId'), 'Name': entity.get('DisplayName'), 'ToolTip': ''})
+
+    def _delete_step(self, item):
+        connector_id = item.current['ErpConnectorId']
+
+        def send():
+            code = self.api.can_delete_connector_entity(connector_id)
+            if code != 'NoError':
+                raise ItemFailure('connector %s was not deleted: CanDeleteErpSyncConnectorEntity answered %s: %s'
+                                  % (describe(item.current), code, DELETE_MEANINGS.get(code, 'the server refuses it')))
+            self.api.delete_connector_entity(connector_id)
+
+        return Step(item, OP_DELETED, send, done=lambda answer: setattr(item, 'final', None), verified=True)
+
+    def _test_url(self, item, url):
+        code = self.api.test_connector_url(url)
+        if code != 'NoError':
+            raise ItemFailure('TestConnectorUrl answered %s for %s: %s. Nothing was saved' % (code, url, URL_TEST_MEANINGS.get(
+                code, 'the server gives no other meaning for it')))
+
+    def facts(self, item):
+        if item.params['state'] == 'absent' or item.final is None:
+            return None
+        return connector_facts(item.final)
+
+    def diff(self, item):
+        def view(entity):
+            if entity is None:
+                return {'state': 'absent'}
+            facts = connector_facts(entity)
+            shown = dict(state='present', id=facts['id'], name=facts['name'])
+            if item.params['connector_url'] is not None or item.params['state'] == 'absent':
+                shown['connector_url'] = facts['connector_url']
+            return shown
+        return dict(before=view(item.current), after=view(item.final if item.params['state'] == 'present' else None))

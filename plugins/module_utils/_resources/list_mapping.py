@@ -1,0 +1,280 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""List mappings of one connection (each ERP list item to one CRM list item) as a resource kind: read with one
+GetConnectionListMappings (plus the CRM list when items are named or changed), compared item by item, saved whole; used by
+erpsync_list_mapping, erpsync_mapping_info, erpsync_tenant_info and the tenant.
+
+Private to this collection (the leading underscore): its interface may change without notice.
+"""
+
+import copy
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
+
+from ansible_collections.superoffice.crm.plugins.module_utils._agent import CARRIER_METADATA
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import LIST_MAPPINGS, Item, ItemFailure, Kind, PlanError, Step, invalid
+from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
+
+LIST_OPTIONS = dict(
+    erp_list=dict(type='str'),
+    erp_field=dict(type='str'),
+    items=dict(type='dict', required=True),
+)
+LIST_MAPPING_OPTIONS = dict(
+    lists=dict(type='list', elements='dict', required=True, options=LIST_OPTIONS,
+               required_one_of=[['erp_list', 'erp_field']], mutually_exclusive=[['erp_list', 'erp_field']]),
+    exclusive=dict(type='bool', default=False),
+)
+OP_UPDATED = 'list mappings updated'
+
+
+def list_mapping_options():
+    return copy.deepcopy(LIST_MAPPING_OPTIONS)
+
+
+def strip_metadata(value):
+    """A carrier (with nested carriers) as it is sent back: without the read-only TableRight/FieldProperties."""
+    if isinstance(value, dict):
+        return dict((k, strip_metadata(v)) for k, v in value.items() if k not in CARRIER_METADATA)
+    if isinstance(value, list):
+        return [strip_metadata(v) for v in value]
+    return value
+
+
+def crm_list_name(entry):
+    """The MDO list of an ERP list's CRM list (``CrmList.ExtraInfo``, else its name): where CRM item names are looked up."""
+    crm_list = entry.get('CrmList') or {}
+    return crm_list.get('ExtraInfo') or (crm_list.get('Name') or '').lower()
+
+
+def list_facts(entry, field_keys=None):
+    """One ERP list's mapping in the shape of the ``lists`` option: ERP item id -> CRM item id (None: no selection)."""
+    items = dict((m['ErpListItemId'], (m.get('CrmListItem') or {}).get('Id') or None) for m in entry['ErpCrmListItemMappings'])
+    facts = dict(erp_list=entry.get('ErpListName') or '', actor_type=entry.get('ErpActorTypeName') or '',
+                 crm_list=(entry.get('CrmList') or {}).get('Name') or '', items=items)
+    if field_keys and entry['ErpFieldId'] in field_keys:
+        facts['erp_field'] = field_keys[entry['ErpFieldId']]
+    return facts
+
+
+def list_mapping_item(params, label='list_mappings', parent=None, errors=None):
+    """A desired set of list mappings of one connection, its options checked (no request needed)."""
+    item = Item(params, None, '%s: ' % label if parent is not None else '', parent)
+    item.container = None
+    item.pending = True
+    item.errors = ['%s%s' % (item.where, e) for e in errors or []]
+    for index, wanted in enumerate(params.get('lists') or []):
+        for erp_id, crm in (wanted.get('items') or {}).items():
+            if crm is not None and not isinstance(crm, (str, int)) or isinstance(crm, bool):
+                item.errors.append('%slists[%d].items[%s]: give a CRM list item id, a CRM list item name, or null for no selection'
+                                   % (item.where, index, erp_id))
+    return item
+
+
+def validate_params(raw, label='list_mappings', parent=None):
+    """The ``lists`` of a tenant connection item, checked with the module's own spec."""
+    result = ArgumentSpecValidator(dict(lists=LIST_MAPPING_OPTIONS['lists'])).validate({'lists': raw})
+    errors = [('unsupported option %s' % e.msg) if isinstance(e, UnsupportedError) else e.msg for e in result.errors.errors]
+    params = dict(lists=result.validated_parameters.get('lists') or [], exclusive=False)
+    return list_mapping_item(params, label, parent, errors)
+
+
+class ListMappings(Kind):
+    """List mappings of connections. ``connection_of(item)`` gives the connection record or None while it does not exist."""
+
+    def __init__(self, module, api, items, connection_of):
+        self.module = module
+        self.api = api
+        self.items = items
+        self.connection_of = connection_of
+        self._crm_lists = {}
+
+    def read(self):
+        errors = [e for item in self.items for e in item.errors]
+        if errors:
+            raise invalid(errors)
+        try:
+            for item in self.items:
+                # A connection whose field mappings change in this run gets its list fields from them: read it after.
+                if self._conn_id(item) and not self._mappings_change(item):
+                    self._read_item(item)
+                    self._plan(item)
+        except WebAPIError as e:
+            raise PlanError(e.message + '. Nothing was changed', e.result_fields())
+        errors = [e for item in self.items for e in item.errors]
+        if errors:
+            raise invalid(errors)
+
+    @staticmethod
+    def _mappings_change(item):
+        return item.parent is not None and getattr(item.parent, 'has_mappings', False)
+
+    def _conn_id(self, item):
+        record = self.connection_of(item)
+        return record.get('ErpConnectionId') if record else None
+
+    def _read_item(self, item):
+        item.container = item.current = item.final = self.api.get_list_mappings(self._conn_id(item))
+        item.pending = False
+
+    def _field_keys(self, item, entries):
+        """ErpFieldId -> ErpFieldKey of the entries' fields: the list carries ids, the user gives keys (one read per actor type)."""
+        keys = {}
+        for actor in sorted(set(e.get('ErpActorTypeName') for e in entries if e.get('ErpActorTypeName'))):
+            mapping = self.api.get_actor_type_mapping(self._conn_id(item), actor)
+            keys.update((row['ErpFieldId'], row['ErpFieldKey']) for row in mapping['FieldMappings'])
+        return keys
+
+    def _crm_items(self, entry):
+        """The CRM list's items (id -> name), read once per list and run."""
+        name = crm_list_name(entry)
+        if name not in self._crm_lists:
+            self._crm_lists[name] = dict((i['Id'], i.get('Name') or '') for i in self.api.mdo_list(name))
+        return self._crm_lists[name]
+
+    def _plan(self, item):
+        """The container as it should be, or problems in ``item.errors``."""
+        entries = item.container['ErpListItemMappings']
+        wanted_lists = item.params['lists']
+        keys = self._field_keys(item, entries) if any(w.get('erp_field') for w in wanted_lists) else {}
+        planned = copy.deepcopy(item.container)
+        by_id = dict((e['ErpFieldId'], e) for e in planned['ErpListItemMappings'])
+        for wanted in wanted_lists:
+            entry = self._entry(item, entries, wanted, keys)
+            if entry is not None:
+                self._apply(item, by_id[entry['ErpFieldId']], wanted)
+        item.planned = planned
+
+    def _entry(self, item, entries, wanted, keys):
+        if wanted.get('erp_field'):
+            found = [e for e in entries if keys.get(e['ErpFieldId']) == wanted['erp_field']]
+            what = 'ERP field %r' % wanted['erp_field']
+        else:
+            found = [e for e in entries if e.get('ErpListName') == wanted['erp_list']]
+            what = 'ERP list %r' % wanted['erp_list']
+        if len(found) == 1:
+            return found[0]
+        known = ', '.join('%s (%s)' % (e.get('ErpListName'), e.get('ErpActorTypeName')) for e in entries) or 'none'
+        if found:
+            item.errors.append('%s%s is used by %d mapped fields (%s); give erp_field instead' % (
+                item.where, what, len(found), ', '.join(e.get('ErpActorTypeName') or '' for e in found)))
+        else:
+            item.errors.append('%s%s is not a mapped list of connection id %s; its mapped lists are: %s. A list field must be '
+                               'mapped to a SuperOffice list field (erpsync_actor_mapping) before its items can be mapped'
+                               % (item.where, what, self._conn_id(item), known))
+        return None
+
+    def _apply(self, item, entry, wanted):
+        """Set the wanted CRM item of each ERP item of one list (and clear the others with ``exclusive``)."""
+        current = dict((m['ErpListItemId'], m) for m in entry['ErpCrmListItemMappings'])
+        given = dict(('%s' % k, v) for k, v in wanted['items'].items())
+        unknown = sorted(set(given) - set(current))
+        where = '%s%s: ' % (item.where, entry.get('ErpListName'))
+        if unknown:
+            item.errors.append('%sERP list item%s %s %s not in the list; its items are: %s' % (
+                where, 's' if len(unknown) > 1 else '', ', '.join(unknown), 'are' if len(unknown) > 1 else 'is',
+                ', '.join('%s (%s)' % (m['ErpListItemId'], m.get('ErpListItemName')) for m in entry['ErpCrmListItemMappings'])))
+            return
+        if item.params['exclusive']:
+            given = dict((erp_id, given.get(erp_id)) for erp_id in current)
+        for erp_id, crm in given.items():
+            crm_id = self._crm_id(item, where, entry, crm, current[erp_id])
+            if crm_id is None:
+                continue
+            mapping = current[erp_id]
+            if ((mapping.get('CrmListItem') or {}).get('Id') or 0) != crm_id:
+                mapping['CrmListItem'] = self._crm_item(entry, crm_id)
+        chosen = [(m.get('CrmListItem') or {}).get('Id') for m in entry['ErpCrmListItemMappings']]
+        twice = sorted(set('%s' % c for c in chosen if c and chosen.count(c) > 1))
+        if twice:
+            item.errors.append('%sCRM list item %s would be chosen for more than one ERP item; each ERP item maps to its own CRM '
+                               'item' % (where, ', '.join(twice)))
+
+    def _crm_id(self, item, where, entry, crm, mapping):
+        """The CRM item id a given value names (0 for null), or None after recording the problem."""
+        if crm is None:
+            return 0
+        number = crm if isinstance(crm, int) else ascii_int(crm)
+        if number is not None and number == ((mapping.get('CrmListItem') or {}).get('Id') or 0):
+            return number  # unchanged: nothing to look up
+        items = self._crm_items(entry)
+        if number is not None and number in items:
+            return number
+        named = [i for i, name in items.items() if name == crm] or [i for i, name in items.items() if ('%s' % crm).lower() == name.lower()]
+        if len(named) == 1:
+            return named[0]
+        item.errors.append('%sCRM list item %r is %s the CRM list %s; its items are: %s' % (
+            where, crm, 'ambiguous in' if named else 'not in', (entry.get('CrmList') or {}).get('Name'),
+            ', '.join('%s (%s)' % (i, name) for i, name in sorted(items.items()))))
+        return None
+
+    def _crm_item(self, entry, crm_id):
+        if not crm_id:
+            return {'Id': 0, 'Name': '(No Selection)'}
+        return {'Id': crm_id, 'Name': self._crm_items(entry).get(crm_id, '')}
+
+    def steps(self, stage):
+        if stage != LIST_MAPPINGS:
+            return []
+        steps = []
+        for item in self.items:
+            if item.blocked:
+                continue
+            if item.pending:
+                self._read_pending(item)
+                if item.blocked or item.container is None:
+                    continue
+            step = self._save_step(item)
+            if step is not None:
+                steps.append(step)
+        return steps
+
+    def _read_pending(self, item):
+        try:
+            if self._conn_id(item):
+                self._read_item(item)
+                self._plan(item)
+                if item.errors:
+                    item.fail('; '.join(e[len(item.where):] for e in item.errors))
+            elif item.params['lists']:
+                # Check mode, a connection that would be created: every given list would be set.
+                item.pending = False
+                item.predicted_only = True
+        except WebAPIError as e:
+            item.fail(e.message, e.result_fields())
+
+    def _save_step(self, item):
+        if getattr(item, 'predicted_only', False):
+            return Step(item, OP_UPDATED, lambda: None, predicted=None)
+        if item.planned == item.container:
+            return None
+        payload = strip_metadata(item.planned)
+
+        def send():
+            saved = self.api.save_list_mappings(payload)
+            if [list_facts(e)['items'] for e in saved['ErpListItemMappings']] != [list_facts(e)['items'] for e in payload['ErpListItemMappings']]:
+                raise ItemFailure('SaveConnectionListMappings answered list mappings that differ from the ones sent: the server did '
+                                  'not store them as asked', applied=True)
+            return saved
+
+        return Step(item, OP_UPDATED, send, done=lambda answer: setattr(item, 'final', answer or item.planned),
+                    predicted=item.planned, verified=True)
+
+    def facts(self, item):
+        container = item.final or item.container
+        if container is None:
+            return [dict(erp_list=w.get('erp_list') or '', erp_field=w.get('erp_field'), items=w['items']) for w in item.params['lists']]
+        return [list_facts(entry) for entry in container['ErpListItemMappings']]
+
+    def diff(self, item):
+        return dict(before=dict((f['erp_list'], f['items']) for f in list_facts_all(item.current)),
+                    after=dict((f['erp_list'], f['items']) for f in list_facts_all(item.final or item.container)))
+
+
+def list_facts_all(container):
+    return [list_facts(entry) for entry in (container or {}).get('ErpListItemMappings') or []]

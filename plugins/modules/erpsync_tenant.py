@@ -1,0 +1,191 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# erpsync_tenant: a whole tenant's ERP Sync setup in one plan (what the role superoffice.crm.erpsync runs).
+
+DOCUMENTATION = r'''
+module: erpsync_tenant
+short_description: Bring the whole ERP Sync setup of a SuperOffice tenant to a desired state in one run
+version_added: 0.2.0
+description:
+  - Converges connectors, connections with their field mappings, default values and list mappings, the connections' Active
+    flags and the engine in one plan, in the order the server needs. Connectors are registered first; connections are saved
+    (new ones inactive); their fields are refreshed and mapped, defaults and list mappings set; then connections are activated
+    (a connection whose mandatory fields lack a direction cannot be); then the engine interval and state are set, so a
+    started engine runs on the new configuration.
+  - The role C(superoffice.crm.erpsync) runs this module; its variables are this module's options with an C(erpsync_)
+    prefix. Use the role, or this module directly in a play of your own.
+  - Every option of every item is checked before any request, and every object that exists is read and checked before any write;
+    objects made in the run (a connector, a connection) are read once they exist.
+  - Each item takes the options of M(superoffice.crm.erpsync_connector), M(superoffice.crm.erpsync_connection) and
+    M(superoffice.crm.erpsync_actor_mapping), with the same meaning and request economy. An unchanged tenant is answered with
+    reads only.
+  - When an object fails while being applied, the objects that do not depend on it are still applied; the task then fails,
+    naming each failed object with its reason and listing what was applied.
+author:
+  - superoffice.crm contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - superoffice.crm.webapi
+  - superoffice.crm.attributes
+options:
+  connectors:
+    description:
+      - Connector registrations, each with the options of M(superoffice.crm.erpsync_connector) (C(name) or C(id),
+        C(connector_url), C(state), C(test_url)).
+      - A connection item may name a connector that this list registers in the same run.
+    type: list
+    elements: dict
+    default: []
+  connections:
+    description:
+      - ERP connections, each with the options of M(superoffice.crm.erpsync_connection), and optionally C(mappings) and
+        C(list_mappings).
+      - C(mappings) is a list of actor mappings, each with the options of M(superoffice.crm.erpsync_actor_mapping) except
+        C(connection) (C(actor_type), C(active), C(fields), C(exclusive_fields), C(refresh_fields)).
+      - C(list_mappings) is the O(superoffice.crm.erpsync_list_mapping#module:lists) option of M(superoffice.crm.erpsync_list_mapping)
+        (each C(erp_list) or C(erp_field), and C(items)).
+    type: list
+    elements: dict
+    default: []
+  connections_exclusive:
+    description:
+      - When V(true), every live connection that no item of O(connections) refers to, and that is active, is deactivated
+        (never deleted), after the listed ones are activated.
+    type: bool
+    default: false
+  engine_state:
+    description:
+      - The engine state, as O(superoffice.crm.erpsync_engine#module:state). Left out, the state is left as it is.
+    type: str
+    choices: [running, stopped]
+  engine_interval:
+    description:
+      - The engine polling interval, as O(superoffice.crm.erpsync_engine#module:interval). Left out, it is left as it is.
+    type: str
+  engine_wait:
+    description: As O(superoffice.crm.erpsync_engine#module:wait).
+    type: bool
+    default: true
+  engine_wait_timeout:
+    description: As O(superoffice.crm.erpsync_engine#module:wait_timeout).
+    type: int
+    default: 120
+  warn_unknown:
+    description:
+      - Names of variables to warn about as unknown. The role passes the C(erpsync_*) and C(superoffice_*) variables it
+        sees but does not take (a typing slip such as C(erpsync_engine_intervall) would otherwise be ignored silently).
+    type: list
+    elements: str
+    default: []
+notes:
+  - Check mode and diff mode predict exactly what a real run does; objects that would be made in the run have V(null) ids, and the
+    mappings of a connection that would be created are predicted from the options given. Nothing is written in check mode.
+seealso:
+  - role: superoffice.crm.erpsync
+    description: The role that runs this module from role variables.
+  - module: superoffice.crm.erpsync_tenant_info
+    description: Reads a tenant back in this module's shape (the role's variables).
+'''
+
+EXAMPLES = r'''
+- name: A tenant from empty to a running, mapped, active connection
+  superoffice.crm.erpsync_tenant:
+    url: https://crm.example.com/SuperOffice
+    username: erpadmin
+    password: "{{ vault_superoffice_password }}"
+    connectors:
+      - name: Fortnox
+        connector_url: https://erpconnectors.example.com/fortnox/ErpConnector.svc
+    connections:
+      - name: Fortnox production
+        connector: Fortnox
+        config: {AccessToken: "{{ vault_fortnox_token }}", SyncArticles: true}
+        update_secrets: on_create
+        active: true
+        mappings:
+          - actor_type: Customer
+            active: true
+            fields:
+              - {erp_field: Name, crm_field: contact.name, direction: both}
+              - {erp_field: PriceList, crm_field: contact.category, direction: to_crm}
+        list_mappings:
+          - erp_list: PriceList
+            items: {A: A customer, B: B customer}
+    engine_state: running
+    engine_interval: PT10M
+'''
+
+RETURN = r'''
+connectors:
+  description: One entry per item of O(connectors), with C(changed), C(operations), C(connector) (as the module
+    M(superoffice.crm.erpsync_connector) returns it) and, when it failed, C(failed) and C(msg).
+  returned: always
+  type: list
+  elements: dict
+connections:
+  description:
+    - One entry per item of O(connections), with the keys of the result of M(superoffice.crm.erpsync_connections), and
+      C(mappings) (per actor mapping C(changed), C(operations), C(mapping)) and C(list_mappings) (C(changed), C(operations),
+      C(list_mappings)).
+  returned: always
+  type: list
+  elements: dict
+summary:
+  description: Counts of what the run did to the connections, as M(superoffice.crm.erpsync_connections) returns them.
+  returned: always
+  type: dict
+unlisted_deactivated:
+  description: The unlisted connections that O(connections_exclusive=true) deactivated (or would deactivate, in check mode).
+  returned: always
+  type: list
+  elements: dict
+engine:
+  description: The engine result (C(changed), C(queued), C(engine)), as M(superoffice.crm.erpsync_engine) returns it.
+  returned: when O(engine_state) or O(engine_interval) is given
+  type: dict
+diff:
+  description: Before and after of every changed object, by kind (C(connectors), C(connections), C(mappings), C(list_mappings),
+    C(engine)), under C(--diff). Secrets are masked.
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connector import CONNECTOR_OPTIONS
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.tenant import (
+    TENANT_CONNECTION_OPTIONS, tenant_items, tenant_kinds, tenant_result)
+
+
+def main():
+    module = ErpSyncModule(
+        dict(
+            connectors=dict(type='list', elements='dict', default=[]),
+            connections=dict(type='list', elements='dict', default=[]),
+            connections_exclusive=dict(type='bool', default=False),
+            engine_state=dict(type='str', choices=['running', 'stopped']),
+            engine_interval=dict(type='str'),
+            engine_wait=dict(type='bool', default=True),
+            engine_wait_timeout=dict(type='int', default=120),
+            warn_unknown=dict(type='list', elements='str', default=[]),
+        ),
+        item_options=dict(connectors=CONNECTOR_OPTIONS, connections=TENANT_CONNECTION_OPTIONS),
+        supports_check_mode=True,
+    )
+    params = module.params
+    for name in params['warn_unknown']:
+        module.warn('The variable %s is not one the role superoffice.crm.erpsync takes, so it is ignored; check its spelling '
+                    '(ansible-doc -t role superoffice.crm.erpsync lists them)' % name)
+    items = module.checked(tenant_items, params)  # before the client exists: bad input makes no request
+    kinds = tenant_kinds(module, module.api(), params, items)
+    module.converge(kinds)
+    result, failure = tenant_result(kinds, items, module._diff)
+    if failure:
+        module.fail_json(msg=failure, **result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
