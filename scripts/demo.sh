@@ -15,7 +15,7 @@ Usage: bash scripts/demo.sh [--help] [ansible-playbook options...]
 Creates (or re-uses) the virtualenv of the newest ansible-core line
 (.tmp/venv/core-2.21, Python 3.13), starts the SuperOffice WebAPI emulator with
 emulator/data/demo.json on a free port, and runs playbooks/demo.yml twice with:
-  SUPEROFFICE_URL=http://127.0.0.1:PORT/SuperOffice   (on-site tenant)
+  SUPEROFFICE_URL=http://127.0.0.1:PORT/Nordic       (the empty on-site tenant)
   SUPEROFFICE_USERNAME / SUPEROFFICE_PASSWORD         (from the data file)
   SUPEROFFICE_EMULATOR_URL=http://127.0.0.1:PORT      (admin API: /_emulator/...)
 The first run (with --diff) brings the tenant from its start state to the
@@ -56,7 +56,7 @@ export ANSIBLE_COLLECTIONS_PATH="${ROOT}/.tmp/demo-collections"
 PLAYBOOK="${ROOT}/playbooks/demo.yml"
 
 emulator_start "${DATA}"
-emulator_export_tenant SuperOffice
+emulator_export_tenant Nordic
 
 echo
 echo "SuperOffice WebAPI emulator: ${SUPEROFFICE_EMULATOR_URL}"

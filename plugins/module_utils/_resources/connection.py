@@ -230,6 +230,8 @@ class Connections(Kind):
     def read(self):
         """Everything that needs the tenant's data and can fail before a write: raise PlanError listing every problem."""
         check_items(self.items, self.label)
+        if not self.items and not self.exclusive:
+            return
         try:
             self.live = self.api.get_all_connections(False)
             self.known_ids = set(c['ErpConnectionId'] for c in self.live)

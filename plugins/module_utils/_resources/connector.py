@@ -128,6 +128,8 @@ class Connectors(Kind):
 
     def read(self):
         check_items(self.items, self.label)
+        if not self.items:
+            return
         try:
             listed = self.api.get_connectors()
             for item in self.items:
