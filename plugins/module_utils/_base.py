@@ -12,7 +12,7 @@ Private to this collection (the leading underscore): its interface may change wi
 import base64
 import json
 import re
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 MASK = '********'
 # Values shorter than this are masked in this collection's own output but not handed to Ansible's no_log list,
@@ -56,7 +56,7 @@ class Secrets:
     def add(self, value, no_log=True):
         if not isinstance(value, str) or not value:
             return
-        forms = {value, json.dumps(value)[1:-1], quote(value, safe='')}
+        forms = {value, json.dumps(value)[1:-1], quote(value, safe=''), quote(value), quote_plus(value)}
         for form in forms:
             if form and form not in self._values:
                 self._values.append(form)
