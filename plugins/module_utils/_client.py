@@ -441,7 +441,7 @@ class WebAPIClient:
 
     def _decode(self, method, response, repeatable):
         status = response.status_code
-        answer = self.transport.parse(response)
+        answer = self.transport.parse(response, method)
         if status in TRANSIENT_STATUSES:
             safe = repeatable or status in NOT_APPLIED_STATUSES
             return _Failure(method, 'HTTP %d%s' % (status, self._detail(answer, response)), status=status,
@@ -521,7 +521,8 @@ class RestTransport:
                                    verify=client.verify, allow_redirects=False)
 
     @staticmethod
-    def parse(response):
+    def parse(response, method):
+        del method  # a JSON answer carries its own shape
         try:
             data = response.json()
         except ValueError:

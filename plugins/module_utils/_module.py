@@ -20,6 +20,8 @@ from ansible_collections.superoffice.crm.plugins.module_utils._plan import Appli
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import find_connection
 
 URL_OPTIONS = ('url', 'environment_url')
+# How ansible-core shows the value of a no_log option; echoed the same way so that every collection's output reads alike.
+NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 # Options whose values may hold connector secrets in any shape (a dict of config values, or a string by mistake).
 CONFIG_OPTIONS = ('config',)
 
@@ -54,7 +56,9 @@ def mask_args(params, spec):
         option = spec.get(key)
         if option is None:
             masked[key] = _mask_values(value) if not key.startswith('_ansible') else value
-        elif option.get('no_log') or key in CONFIG_OPTIONS:
+        elif option.get('no_log'):
+            masked[key] = NO_LOG_MASK if value not in (None, '') else value
+        elif key in CONFIG_OPTIONS:
             masked[key] = _mask_values(value)
         elif key in URL_OPTIONS and isinstance(value, str):
             masked[key] = mask_url(value)
@@ -141,6 +145,8 @@ class ErpSyncModule(AnsibleModule):
 
     def connection_record(self, connection):
         """The live connection a ``connection`` option names (by name or id), or the end of the run listing the live ones."""
+        if not connection.strip():
+            self.fail_json(msg='connection must not be empty; give the name or the id of the connection. Nothing was changed', changed=False)
         try:
             return self.read_or_fail(find_connection, self.api(), connection)
         except ValueError as e:

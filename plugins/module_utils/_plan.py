@@ -22,6 +22,9 @@ try:
 except ImportError:  # not a POSIX controller
     HAS_FCNTL = False
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
+
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 
 # Stages, in the order the server needs them: connectors before the connections that use them, connections saved
@@ -60,6 +63,36 @@ class PlanError(Exception):
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+
+
+def validation_errors(result):
+    """An ArgumentSpecValidator result's messages as users read them. ansible-core adds a bare "dictionary requested, ..." for a
+    list item that is not a dictionary, beside a message naming the option that says the same: only the fuller one is kept."""
+    found = [('unsupported option %s' % e.msg) if isinstance(e, UnsupportedError) else e.msg for e in result.errors.errors]
+    return [m for m in found if not any(m != other and m in other for other in found)]
+
+
+def validate_items(raw_items, options, make_item, noun, **rules):
+    """Each item of a list option checked with ``options`` (and ``rules`` such as required_one_of) before any request;
+    ``make_item(params, index, errors)`` builds the item, its problems named by the caller's label."""
+    validator = ArgumentSpecValidator(options, **rules)
+    items = []
+    for index, raw in enumerate(raw_items or []):
+        params = dict((name, spec.get('default')) for name, spec in options.items())
+        if not isinstance(raw, dict):
+            items.append(make_item(params, index, ['must be a dictionary of %s options, got a %s' % (noun, type(raw).__name__)]))
+            continue
+        result = validator.validate(raw)
+        params.update(result.validated_parameters)
+        items.append(make_item(params, index, validation_errors(result)))
+    return items
+
+
+def module_spec(options):
+    """The argument spec of a module whose list-of-dictionary options are checked by validate_items (so that messages name
+    the item and the option): those options without their suboptions."""
+    rules = ('options', 'required_one_of', 'mutually_exclusive', 'required_together', 'required_if', 'required_by')
+    return dict((name, dict((k, v) for k, v in spec.items() if k not in rules)) for name, spec in options.items())
 
 
 def invalid(errors):
@@ -252,25 +285,28 @@ class Applier:
         When no answer came in time the request may still be running, so the object is read again at once, after half of
         ``settle`` and after ``settle`` seconds; if it never shows the write, the write is not sent again (a toggle would
         flip twice, a create make two). When the server answered (a 5xx, a dropped connection) and the object does not
-        show the write, it is sent once more.
+        show the write, it is sent once more, and read back the same way if that answer is unclear too.
         """
-        for wait in ((0, self.settle / 2, self.settle / 2) if error.in_flight else (0,)):
-            if wait:
-                time.sleep(wait)
-            record = step.reread()
-            if record is not None and step.shows(record):
-                return record
-        if error.in_flight:
-            raise ItemFailure('%s; after %.0f s more the server still does not show it, and it was not sent again because it may '
-                              'still be applied later (a toggle would flip twice, a create make two). Check the tenant, then '
-                              'run again' % (error.message, self.settle), error.result_fields())
-        try:
-            return step.send()
-        except WebAPIError as again:
-            if again.unclear:
-                raise ItemFailure('%s; the state was read back and the request sent once more, which was unclear too: it was '
-                                  'not sent a third time. Check the tenant, then run again' % again.message, again.result_fields())
-            raise
+        for attempt in (1, 2):
+            for wait in ((0, self.settle / 2, self.settle / 2) if error.in_flight else (0,)):
+                if wait:
+                    time.sleep(wait)
+                record = step.reread()
+                if record is not None and step.shows(record):
+                    return record
+            if error.in_flight:
+                raise ItemFailure('%s; after %.0f s more the server still does not show it, and it was not sent again because it '
+                                  'may still be applied later (a toggle would flip twice, a create make two). Check the tenant, '
+                                  'then run again' % (error.message, self.settle), error.result_fields())
+            if attempt == 2:
+                raise ItemFailure('%s; it was sent twice, both outcomes were unclear and the server does not show it: it was not '
+                                  'sent a third time. Check the tenant, then run again' % error.message, error.result_fields())
+            try:
+                return step.send()
+            except WebAPIError as again:
+                if not again.unclear:
+                    raise
+                error = again
 
 
 def run_concurrently(function, values, concurrency):

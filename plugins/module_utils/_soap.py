@@ -25,6 +25,7 @@ Private to this collection (the leading underscore): its interface may change wi
 """
 
 import re
+import threading
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
@@ -272,7 +273,7 @@ class SoapTransport:
         self.services = None
         # A ticket (given, or a system user ticket) is used as is; Basic and Bearer credentials are exchanged at SoPrincipal.
         self.ticket = authorization[len('SOTicket '):] if authorization.startswith('SOTicket ') else None
-        self._method = None
+        self._lock = threading.RLock()  # the version probe and the login happen once, whichever thread asks first (the login is a send)
         if params.get('services_version'):
             try:
                 self.services = services_name(params['services_version'])
@@ -284,7 +285,8 @@ class SoapTransport:
         return int(self.services[len('Services'):])
 
     def send(self, method, body, query=None):
-        services = self._services()
+        with self._lock:
+            services = self._services()
         if method == 'MDOList':
             raise WebAPIError('CRM list items are looked up by name over the REST WebAPI only; with api=soap give CRM list '
                               'items by id', method=method)
@@ -301,7 +303,9 @@ class SoapTransport:
                 '(the REST WebAPI exposes the latest agent methods), or set services_version to Services%d if this server '
                 'offers it (GET %s/api shows ServicesCurrent)' % (
                     method, services, LIST_METHODS_SINCE, LIST_METHODS_SINCE, self.client.base_url), method=method)
-        return self._post('ErpSync', method, body, self._login())
+        with self._lock:
+            ticket = self._login()
+        return self._post('ErpSync', method, body, ticket)
 
     def _post(self, service, method, body, ticket):
         namespace = SERVICES_NS % self.services
@@ -311,7 +315,6 @@ class SoapTransport:
         else:
             headers = {'Content-Type': 'application/soap+xml; charset=utf-8; action="%s"' % action, 'Accept': 'application/soap+xml'}
         data = build_envelope(self.soap_version, self.services, method, body, ticket, self.client.params.get('app_token'))
-        self._method = method
         return self.client.session.post('%s/Remote/%s/%s.svc' % (self.client.base_url, self.services, service), data=data,
                                         headers=headers, timeout=self.client.params['timeout'], verify=self.client.verify,
                                         allow_redirects=False)
@@ -360,8 +363,7 @@ class SoapTransport:
         self.ticket = ticket
         return ticket
 
-    def parse(self, response):
-        method = self._method
+    def parse(self, response, method):
         raw = response.content or b''
         if response.status_code == 415:
             other = '1.2' if self.soap_version == '1.1' else '1.1'
@@ -380,7 +382,7 @@ class SoapTransport:
             return Answer()
         fault = _child(body, 'Fault')
         if fault is not None:
-            return Answer(structured=True, error_text=self._fault_hint(_fault_text(fault)), refused=True)
+            return Answer(structured=True, error_text=self._fault_hint(_fault_text(fault), method), refused=True)
         error = None
         if header is not None:
             error = _exception_text(_child(header, 'ExceptionInfo'))
@@ -397,10 +399,10 @@ class SoapTransport:
         result = _child(payload, 'Response')
         return Answer(from_xml(result, RESULT_KINDS.get(method)) if result is not None else None, True)
 
-    def _fault_hint(self, text):
+    def _fault_hint(self, text, method):
         code = text.split(':', 1)[0]
         if code == 'VersionMismatch':
             return '%s; the endpoint speaks the other SOAP version: set soap_version to %s' % (text, '1.2' if self.soap_version == '1.1' else '1.1')
         if code in ('ActionNotSupported', 'ContractFilter') or 'ContractFilter' in text:
-            return '%s; the ErpSync service of %s has no method %s: check services_version' % (text, self.services, self._method)
+            return '%s; the ErpSync service of %s has no method %s: check services_version' % (text, self.services, method)
         return text

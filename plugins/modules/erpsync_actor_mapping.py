@@ -199,12 +199,13 @@ api_method:
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import check_errors
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import (
-    MAPPING_OPTIONS, ActorMappings, mapping_item, mapping_options)
+    FIELD_OPTIONS, ActorMappings, mapping_options, module_item)
 
 
 def main():
-    module = ErpSyncModule(dict(connection=dict(type='str', required=True), **mapping_options()), supports_check_mode=True)
-    item = mapping_item(dict((name, module.params.get(name)) for name in MAPPING_OPTIONS))
+    module = ErpSyncModule(dict(connection=dict(type='str', required=True), **mapping_options()), item_options=dict(fields=FIELD_OPTIONS),
+                           supports_check_mode=True)
+    item = module_item(module.params)
     module.checked(check_errors, [item], operations=[])  # before the client exists: bad input makes no request
     record = module.connection_record(module.params['connection'])
     module.converge_one(ActorMappings(module, module.api(), [item], lambda item: record), item, 'mapping')

@@ -44,7 +44,7 @@ options:
     default: false
   summary:
     description:
-      - Also read each returned connection's sync summary (C(GetErpSyncConnectionSummary), one per connection): when it last
+      - Also read each returned connection's sync summary (C(GetErpSyncConnectionSummary), one per connection), that is when it last
         synchronized (RV(connections[].last_sync), RV(connections[].last_sync_age)) and per ERP actor type whether it has
         mappings (RV(connections[].actors)).
       - Use it in a pipeline to fail when a connection has not synced for too long (see the examples).

@@ -78,7 +78,7 @@ connectors:
       sample: https://connectors.example.com/visma/ErpConnector.svc
     connector_url:
       description:
-        - The connector's service address (C(URL) of the connector entity), as M(superoffice.crm.erpsync_connector) takes it:
+        - The connector's service address (C(URL) of the connector entity), as M(superoffice.crm.erpsync_connector) takes it,
           C(https://.../ErpConnector.svc), or C(app://<app id>) for a sync app in SuperOffice Online.
       type: str
       sample: https://connectors.example.com/visma/ErpConnector.svc

@@ -132,12 +132,13 @@ api_method:
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import check_errors
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import (
-    LIST_MAPPING_OPTIONS, ListMappings, list_mapping_item, list_mapping_options)
+    LIST_OPTIONS, ListMappings, list_mapping_options, validate_params)
 
 
 def main():
-    module = ErpSyncModule(dict(connection=dict(type='str', required=True), **list_mapping_options()), supports_check_mode=True)
-    item = list_mapping_item(dict((name, module.params.get(name)) for name in LIST_MAPPING_OPTIONS))
+    module = ErpSyncModule(dict(connection=dict(type='str', required=True), **list_mapping_options()), item_options=dict(lists=LIST_OPTIONS),
+                           supports_check_mode=True)
+    item = validate_params(module.params['lists'], exclusive=module.params['exclusive'])
     module.checked(check_errors, [item], operations=[])  # before the client exists: bad input makes no request
     record = module.connection_record(module.params['connection'])
     module.converge_one(ListMappings(module, module.api(), [item], lambda item: record), item, 'list_mappings')

@@ -113,8 +113,6 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    if not params['connection'].strip():
-        module.fail_json(msg='connection must not be empty; give its name or id')
     record = module.connection_record(params['connection'])
     mappings, lists = module.read_or_fail(read_mappings, module.api(), record['ErpConnectionId'], params['actor_types'],
                                           params['include_defaults'], params['include_lists'], params['concurrency'])

@@ -33,7 +33,7 @@ attributes:
     description: A sync run has no before and after of its own to show.
   idempotent:
     support: none
-    description: An action: every run starts a synchronization and reports a change.
+    description: An action, so every run starts a synchronization and reports a change.
   action_group:
     support: full
     description: Use C(group/superoffice.crm.webapi) in C(module_defaults) to set the connection options for this module.

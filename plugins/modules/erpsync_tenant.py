@@ -39,6 +39,32 @@ options:
     type: list
     elements: dict
     default: []
+    suboptions:
+      id:
+        description:
+          - ErpConnectorId of an existing connector. Either O(connectors[].id) or O(connectors[].name)
+            identifies the connector.
+        type: int
+      name:
+        description:
+          - DisplayName of the connector; with O(connectors[].id) given, the name to set.
+        type: str
+      connector_url:
+        description:
+          - The connector service address, C(https://.../ErpConnector.svc), or C(app://<app id>) for a SuperOffice
+            Online sync app. Needed to register a connector.
+        type: str
+      state:
+        description:
+          - V(absent) deletes the connector; refused while connections use it.
+        type: str
+        choices: [present, absent]
+        default: present
+      test_url:
+        description:
+          - C(TestConnectorUrl) must answer C(NoError) before the connector is registered or moved.
+        type: bool
+        default: true
   connections:
     description:
       - ERP connections, each with the options of M(superoffice.crm.erpsync_connection), and optionally C(mappings) and
@@ -50,6 +76,150 @@ options:
     type: list
     elements: dict
     default: []
+    suboptions:
+      id:
+        description:
+          - ErpConnectionId of an existing connection. Either O(connections[].id) or O(connections[].name)
+            identifies the connection.
+        type: int
+      name:
+        description:
+          - DisplayName of the connection. It must match at most one live (not deleted) connection; with
+            O(connections[].id) given, it is the name to set.
+        type: str
+      state:
+        description:
+          - V(absent) deletes the connection (a soft delete on the server).
+        type: str
+        choices: [present, absent]
+        default: present
+      active:
+        description:
+          - Whether the connection should be active. Activation may be refused by the server (for example when field
+            mappings are missing); the task then fails with the server's reasons, after the other items were applied.
+          - Leave it out to keep the current flag (new connections are created inactive).
+        type: bool
+      connector:
+        description:
+          - Connector name (V(SAP Business One)) or numeric id (V("1")). Needed to create a connection.
+        type: str
+      description:
+        description:
+          - DisplayDescription of the connection.
+        type: str
+      config:
+        description:
+          - Connector configuration fields, key to string value. Only the keys given are compared and written.
+          - Values of Password-type fields are masked in results and diffs.
+        type: dict
+      update_secrets:
+        description:
+          - V(always) rewrites Password-type config fields given in O(connections[].config) on every run
+            (the server never shows them, so they cannot be compared); V(on_create) writes them only when the
+            connection is created, so an unchanged tenant reports no change.
+        type: str
+        choices: [always, on_create]
+        default: always
+      all_access:
+        description:
+          - Whether every user may use the connection.
+        type: bool
+      user_group_ids:
+        description:
+          - User group ids that may use the connection.
+        type: list
+        elements: int
+      associate_ids:
+        description:
+          - Associate ids that may use the connection.
+        type: list
+        elements: int
+      test_connection:
+        description:
+          - Test the connection whenever the run changes or activates it; if the test answers V(false) the task fails.
+          - A create or update is tested before it is saved, with C(TestConnectionByConfig) and the config as it will be
+            saved, so a configuration that fails is never saved (as in the admin screen). When a stored Password-type
+            value reads blank and is not given again, the config cannot be tested whole, so the connection is then saved,
+            tested with C(TestConnectionById) and not activated when that fails. An activation alone is tested with
+            C(TestConnectionById).
+          - The test is not run in check mode, nor when nothing changed.
+        type: bool
+        default: false
+      mappings:
+        description:
+          - Field mappings of this connection, one item per ERP actor type, each with the options of
+            M(superoffice.crm.erpsync_actor_mapping) except C(connection).
+          - Applied after the connection is saved and before it is activated.
+        type: list
+        elements: dict
+        suboptions:
+          actor_type:
+            description: The ERP actor type.
+            type: str
+            required: true
+            choices: [Customer, Supplier, Partner, Person, Project, Employee, Sale]
+          active:
+            description: Whether this actor type synchronizes.
+            type: bool
+          fields:
+            description: The ERP fields to map, as O(superoffice.crm.erpsync_actor_mapping#module:fields).
+            type: list
+            elements: dict
+            suboptions:
+              erp_field:
+                description: The ERP field's key.
+                type: str
+                required: true
+              crm_field:
+                description: The SuperOffice field it maps to; V('') unmaps it.
+                type: str
+              direction:
+                description: V(to_crm), V(to_erp), V(both) or V(none).
+                type: str
+                choices: [to_crm, to_erp, both, none]
+              show_in_search:
+                description: Show the field in the ERP search window.
+                type: bool
+              show_in_erp_tab:
+                description: Show the field in the ERP tab.
+                type: bool
+              default:
+                description: The field's default value.
+                type: str
+              first_sync_default:
+                description: The value the field gets on its first synchronization.
+                type: str
+              prompt_user:
+                description: Ask the user for the value.
+                type: bool
+              mandatory:
+                description: The user must fill in the value (needs a default or prompt_user).
+                type: bool
+          exclusive_fields:
+            description: Mapped fields not listed become unmapped.
+            type: bool
+            default: false
+          refresh_fields:
+            description: Ask the connector for its current fields first (C(UpdateConnectionFields)).
+            type: bool
+            default: false
+      list_mappings:
+        description:
+          - List mappings of this connection, as O(superoffice.crm.erpsync_list_mapping#module:lists); applied after the
+            field mappings, so a list field mapped in the same run can be used.
+        type: list
+        elements: dict
+        suboptions:
+          erp_list:
+            description: The ERP list's name.
+            type: str
+          erp_field:
+            description: The key of the mapped ERP field whose list this is.
+            type: str
+          items:
+            description: ERP list item id -> SuperOffice list item id or name; V(null) for no selection.
+            type: dict
+            required: true
   connections_exclusive:
     description:
       - When V(true), every live connection that no item of O(connections) refers to, and that is active, is deactivated

@@ -21,7 +21,7 @@ description:
     C({{ vault_<connection>_<field> }}) listed in RV(vault_placeholders), to be defined in a vault file.
   - Reads one engine status, the connector list and one connector entity per connector, the connection list, and per
     connection one full read, its summary, one mapping per actor type, one default per field and its list mappings (with
-    O(include_mappings=true)): one read per object, as the ErpSync agent has no bulk reads.
+    O(include_mappings=true)), one read per object, as the ErpSync agent has no bulk reads.
   - The playbook C(superoffice.crm.export) writes the export to a variables file and a vault stub.
 author:
   - superoffice.crm contributors (!UNKNOWN)

@@ -12,13 +12,10 @@ Private to this collection (the leading underscore): its interface may change wi
 
 import copy
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import UnsupportedError
-
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, FIELD_ACCESS, enum_name, writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, PlanError, Step, invalid)
+    DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, PlanError, Step, invalid, module_spec, validate_items)
 
 ACTOR_TYPE_CHOICES = list(ERP_ACTOR_TYPES[1:])
 DIRECTIONS = {'to_crm': (True, False), 'to_erp': (False, True), 'both': (True, True), 'none': (False, False)}
@@ -48,7 +45,8 @@ OP_UPDATED = 'mapping updated'
 
 
 def mapping_options():
-    return copy.deepcopy(MAPPING_OPTIONS)
+    """The module's argument spec: ``fields`` is checked item by item (module_item), so that messages name the field."""
+    return module_spec(MAPPING_OPTIONS)
 
 
 def direction_of(row):
@@ -88,6 +86,12 @@ def mapping_facts(conn_id, mapping, defaults=None, only_set=True, given=()):
                 fields=fields)
 
 
+def module_item(params):
+    """The item of the erpsync_actor_mapping module: its options checked as a tenant's mapping items are."""
+    return validate_items([dict((name, params.get(name)) for name in MAPPING_OPTIONS)], MAPPING_OPTIONS,
+                          lambda params, index, errors: mapping_item(params, None, errors), 'actor mapping')[0]
+
+
 def mapping_item(params, index=None, errors=None, label='mappings', parent=None):
     """A desired actor mapping, its options checked (no request needed)."""
     where = '%s[%d] (%s): ' % (label, index, params.get('actor_type')) if index is not None else ''
@@ -116,17 +120,8 @@ def mapping_item(params, index=None, errors=None, label='mappings', parent=None)
 
 
 def items_from_list(raw_items, label, parent=None):
-    validator = ArgumentSpecValidator(MAPPING_OPTIONS)
-    items = []
-    for index, raw in enumerate(raw_items or []):
-        params = dict((name, spec.get('default')) for name, spec in MAPPING_OPTIONS.items())
-        if not isinstance(raw, dict):
-            items.append(mapping_item(params, index, ['must be a dictionary of actor mapping options, got a %s' % type(raw).__name__], label, parent))
-            continue
-        result = validator.validate(raw)
-        params.update(result.validated_parameters)
-        errors = [('unsupported option %s' % e.msg) if isinstance(e, UnsupportedError) else e.msg for e in result.errors.errors]
-        items.append(mapping_item(params, index, errors, label, parent))
+    items = validate_items(raw_items, MAPPING_OPTIONS, lambda params, index, errors: mapping_item(params, index, errors, label, parent),
+                           'actor mapping')
     seen = {}
     for item in items:
         actor = item.params.get('actor_type')

@@ -12,13 +12,11 @@ Private to this collection (the leading underscore): its interface may change wi
 import copy
 import re
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import UnsupportedError
-
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    ACTIVATE, DEACTIVATE, SAVE, TEST, UNLISTED, Item, ItemFailure, Kind, PlanError, Step, duplicate_errors, invalid, run_concurrently)
+    ACTIVATE, DEACTIVATE, SAVE, TEST, UNLISTED, Item, ItemFailure, Kind, PlanError, Step, duplicate_errors, invalid, run_concurrently,
+    validate_items)
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int, config_value, field_type_name, same_config_value
 
 # The per-connection options: the options of erpsync_connection and the suboptions of erpsync_connections.connections.
@@ -151,6 +149,7 @@ def connection_item(params, index=None, errors=None, label='connections'):
     item.unclear = False        # a write had an unclear outcome: the final read must confirm it
     item.connector_item = None  # the tenant's connector item registering its connector in this run
     item.mapping_changed = False
+    item.config_tested = False  # TestConnectionByConfig passed before the save: no second test by id
     if errors:
         item.errors = ['%s%s' % (where, e) for e in errors]
         return item
@@ -174,19 +173,8 @@ def connection_item(params, index=None, errors=None, label='connections'):
 
 def items_from_list(raw_items, options=None, label='connections'):
     """Validate a list of connection items with the per-connection spec; messages name the item."""
-    options = options or CONNECTION_OPTIONS
-    validator = ArgumentSpecValidator(options, required_one_of=CONNECTION_REQUIRED_ONE_OF)
-    items = []
-    for index, raw in enumerate(raw_items or []):
-        params = dict((name, spec.get('default')) for name, spec in options.items())
-        if not isinstance(raw, dict):
-            items.append(connection_item(params, index, ['must be a dictionary of connection options, got a %s' % type(raw).__name__], label))
-            continue
-        result = validator.validate(raw)
-        params.update(result.validated_parameters)
-        errors = [('unsupported option %s' % e.msg) if isinstance(e, UnsupportedError) else e.msg for e in result.errors.errors]
-        items.append(connection_item(params, index, errors, label))
-    return items
+    return validate_items(raw_items, options or CONNECTION_OPTIONS, lambda params, index, errors: connection_item(params, index, errors, label),
+                          'connection', required_one_of=CONNECTION_REQUIRED_ONE_OF)
 
 
 def problems(items, label='connections'):
@@ -516,7 +504,7 @@ class Connections(Kind):
         if stage == TEST:
             return [self._test_step(item) for item in self.items
                     if item.params['state'] == 'present' and item.params['test_connection'] and item.final is not None
-                    and (item.operations or self._activation(item))]
+                    and not item.config_tested and (item.operations or self._activation(item))]
         if stage == ACTIVATE:
             return [self._toggle_step(item, True) for item in self.items if self._activation(item)]
         if stage == UNLISTED:
@@ -625,8 +613,13 @@ class Connections(Kind):
         predicted = dict(payload)
         predicted['ConfigFields'] = dict(record.get('ConfigFields') or {}, **written)
 
+        # A secret that reads blank is not sent (the server keeps it), so the new config can only be tested whole when
+        # no such secret is left out; otherwise the stored connection is tested by id after the save.
+        secret_keys = self._secret_keys(item, record)
+        whole = not [k for k, v in (record.get('ConfigFields') or {}).items() if k in secret_keys and not v and k not in written]
+
         def send():
-            if params['test_connection']:
+            if params['test_connection'] and whole:
                 self._test_config(item, payload['ErpConnectorId'], payload['ConfigFields'])
             saved = self.api.save_connection(payload)
             if saved is None:
@@ -700,7 +693,8 @@ class Connections(Kind):
     def _test_config(self, item, connector_id, config):
         """The admin screen's rule: a configuration is saved only after it tested well. TestConnectionByConfig gets the
         connector's id (the new config has no connection yet; see the emulator README for the evidence)."""
-        if not self.api.test_connection_config(connector_id, config):
+        item.config_tested = bool(self.api.test_connection_config(connector_id, config))
+        if not item.config_tested:
             raise ItemFailure('TestConnectionByConfig answered false for connection %s: the connector could not reach the ERP system '
                               'with the new configuration, so nothing was saved' % item_label(item))
 

@@ -13,13 +13,11 @@ Private to this collection (the leading underscore): its interface may change wi
 import copy
 from urllib.parse import urlsplit
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    CONNECTORS, Item, ItemFailure, Kind, PlanError, Step, duplicate_errors, invalid)
+    CONNECTORS, Item, ItemFailure, Kind, PlanError, Step, duplicate_errors, invalid, validate_items)
 
 CONNECTOR_OPTIONS = dict(
     id=dict(type='int'),
@@ -81,8 +79,15 @@ def connector_item(params, index=None, errors=None, label='connectors'):
         item.errors.append('%sname is %d characters long; the server stores at most %d' % (where, len(params['name']), MAX_NAME))
     url = params['connector_url']
     if url is not None:
-        parts = urlsplit(url.strip())
-        if parts.scheme not in ('http', 'https', 'app') or not (parts.netloc or parts.path):
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:
+            parts = urlsplit('')
+        if parts.username or parts.password:
+            # The address is stored and shown as it is (results, the admin screen): credentials belong in the connection config.
+            item.errors.append('%sconnector_url must not carry credentials (user:password@); give them in the config of the '
+                               'connections instead' % where)
+        elif parts.scheme not in ('http', 'https', 'app') or not (parts.netloc or parts.path):
             item.errors.append('%sconnector_url must be the connector service address, https://.../ErpConnector.svc, or '
                                'app://<app id> for a SuperOffice Online sync app; got %r' % (where, url))
         elif len(url) > MAX_URL:
@@ -91,18 +96,8 @@ def connector_item(params, index=None, errors=None, label='connectors'):
 
 
 def items_from_list(raw_items, label='connectors'):
-    validator = ArgumentSpecValidator(CONNECTOR_OPTIONS, required_one_of=CONNECTOR_REQUIRED_ONE_OF)
-    items = []
-    for index, raw in enumerate(raw_items or []):
-        params = dict((name, spec.get('default')) for name, spec in CONNECTOR_OPTIONS.items())
-        if not isinstance(raw, dict):
-            items.append(connector_item(params, index, ['must be a dictionary of connector options, got a %s' % type(raw).__name__], label))
-            continue
-        result = validator.validate(raw)
-        params.update(result.validated_parameters)
-        errors = [('unsupported option %s' % e.msg) if isinstance(e, UnsupportedError) else e.msg for e in result.errors.errors]
-        items.append(connector_item(params, index, errors, label))
-    return items
+    return validate_items(raw_items, CONNECTOR_OPTIONS, lambda params, index, errors: connector_item(params, index, errors, label),
+                          'connector', required_one_of=CONNECTOR_REQUIRED_ONE_OF)
 
 
 def problems(items, label='connectors'):

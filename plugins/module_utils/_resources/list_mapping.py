@@ -13,11 +13,11 @@ Private to this collection (the leading underscore): its interface may change wi
 import copy
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import CARRIER_METADATA
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import LIST_MAPPINGS, Item, ItemFailure, Kind, PlanError, Step, invalid
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
+    LIST_MAPPINGS, Item, ItemFailure, Kind, PlanError, Step, invalid, module_spec, validation_errors)
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
 LIST_OPTIONS = dict(
@@ -34,7 +34,8 @@ OP_UPDATED = 'list mappings updated'
 
 
 def list_mapping_options():
-    return copy.deepcopy(LIST_MAPPING_OPTIONS)
+    """The module's argument spec: ``lists`` is checked by validate_params, so that messages name the option."""
+    return module_spec(LIST_MAPPING_OPTIONS)
 
 
 def strip_metadata(value):
@@ -76,12 +77,11 @@ def list_mapping_item(params, label='list_mappings', parent=None, errors=None):
     return item
 
 
-def validate_params(raw, label='list_mappings', parent=None):
-    """The ``lists`` of a tenant connection item, checked with the module's own spec."""
+def validate_params(raw, label='list_mappings', parent=None, exclusive=False):
+    """The ``lists`` of the module, or of a tenant connection item, checked with the module's own spec."""
     result = ArgumentSpecValidator(dict(lists=LIST_MAPPING_OPTIONS['lists'])).validate({'lists': raw})
-    errors = [('unsupported option %s' % e.msg) if isinstance(e, UnsupportedError) else e.msg for e in result.errors.errors]
-    params = dict(lists=result.validated_parameters.get('lists') or [], exclusive=False)
-    return list_mapping_item(params, label, parent, errors)
+    params = dict(lists=result.validated_parameters.get('lists') or [], exclusive=exclusive)
+    return list_mapping_item(params, label, parent, validation_errors(result))
 
 
 class ListMappings(Kind):

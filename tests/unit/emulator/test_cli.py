@@ -88,8 +88,9 @@ def test_cli_default_demo_data_and_sigint(tmp_path):
     try:
         first = proc.stdout.readline()
         assert re.match(r'^SuperOffice WebAPI emulator listening on http://127\.0\.0\.1:%d\n$' % port, first)
-        tenants = [proc.stdout.readline().strip() for dummy in range(2)]
+        tenants = [proc.stdout.readline().strip() for dummy in range(3)]
         assert tenants == ['tenant Cust12345: http://127.0.0.1:%d/Cust12345 (online)' % port,
+                           'tenant Nordic: http://127.0.0.1:%d/Nordic (onsite)' % port,
                            'tenant SuperOffice: http://127.0.0.1:%d/SuperOffice (onsite)' % port]
         demo = requests.get('http://127.0.0.1:%d/_emulator/tenants/Cust12345' % port).json()
         states = sorted((c['Active'], c['Deleted']) for c in demo['connections'])

@@ -8,8 +8,9 @@
 The modules are discovered (plugins/modules) and their argument specs captured from their own ``main()``, so a
 module or option added later is in the matrix at once. Options of a checked type (bool, int, float, list, dict,
 choices) get a wrong-type value automatically; free-text options need entries in ``CASES`` (out-of-range values and
-conflicting combinations), and ``test_every_option_is_covered`` fails for any option that has none. The items of
-``erpsync_connections.connections`` get every ``erpsync_connection`` case too, and their message must name the item.
+conflicting combinations), and ``test_every_option_is_covered`` fails for any option that has none. The items of list
+options (``erpsync_connections.connections``, ``erpsync_tenant.connectors``, ``.connections`` and ``.connections[].mappings``)
+get every case of the module whose options they take, and their message must name the item.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -31,9 +32,27 @@ LONG_TEXT = 'x' * 255  # DisplayName and DisplayDescription are String(254)
 BASE_ARGS = {
     'erpsync_connection': {'name': 'Visma'},
     'erpsync_connections': {'connections': [{'name': 'Visma'}]},
+    'erpsync_connector': {'name': 'Fortnox'},
+    'erpsync_actor_mapping': {'connection': 'Visma', 'actor_type': 'Customer', 'active': True},
+    'erpsync_list_mapping': {'connection': 'Visma', 'lists': [{'erp_list': 'PriceList', 'items': {'A': 1}}]},
+    'erpsync_mapping_info': {'connection': 'Visma'},
+    'erpsync_sync': {'mode': 'resync', 'connection': 'Visma', 'keys': ['12']},
 }
-# Modules whose options are also the sub-options of a list option: (list option, the module they come from).
-ITEM_OPTIONS = {'erpsync_connections': ('connections', 'erpsync_connection')}
+# List options whose items take the options of another module: module -> [(item label, module, arguments around one item)].
+# The options of the item module that are not item options (connection options, a mapping's connection) are left out.
+ITEM_OPTIONS = {
+    'erpsync_connections': [('connections[0]', 'erpsync_connection', lambda item: {'connections': [item]})],
+    'erpsync_tenant': [
+        ('connections[0]', 'erpsync_connection', lambda item: {'connections': [item]}),
+        ('connectors[0]', 'erpsync_connector', lambda item: {'connectors': [item]}),
+        ('connections[0].mappings[0]', 'erpsync_actor_mapping', lambda item: {'connections': [{'name': 'Visma', 'mappings': [item]}]}),
+    ],
+}
+NOT_ITEM_OPTIONS = ('connection',)
+# Options that take any value of their type (nothing to refuse), with the reason.
+ANY_VALUE = {
+    'erpsync_tenant.warn_unknown': 'variable names the role found; any list of strings is valid',
+}
 
 # Wrong-type values by argument type (Ansible's own checks).
 WRONG_TYPE = {
@@ -132,6 +151,42 @@ CASES = {
         ('a value longer than 1023 characters', {'config': {'ApiUrl': 'x' * 1024}}),
     ],
     'user_group_ids': [('negative id', {'user_group_ids': [-1]})],
+    # erpsync_connector
+    'connector_url': [
+        ('not an address', {'connector_url': 'connectors.example.com/ErpConnector.svc'}),
+        ('credentials in the address', {'connector_url': 'https://sync:pw@connectors.example.com/ErpConnector.svc'}),
+        ('longer than 1023 characters', {'connector_url': 'https://connectors.example.com/' + 'x' * 1000}),
+    ],
+    # erpsync_actor_mapping, erpsync_list_mapping, erpsync_mapping_info, erpsync_sync
+    'connection': [
+        ('empty', {'connection': ''}),
+        ('blank', {'connection': '   '}),
+    ],
+    'fields': [
+        ('a field without erp_field', {'fields': [{'crm_field': 'contact.name'}]}),
+        ('the same erp_field twice', {'fields': [{'erp_field': 'Name', 'direction': 'both'}, {'erp_field': 'Name', 'direction': 'none'}]}),
+    ],
+    'lists': [
+        ('neither erp_list nor erp_field', {'lists': [{'items': {'A': 1}}]}),
+        ('both erp_list and erp_field', {'lists': [{'erp_list': 'PriceList', 'erp_field': 'PriceList', 'items': {'A': 1}}]}),
+        ('a CRM item id that is not a number or name', {'lists': [{'erp_list': 'PriceList', 'items': {'A': ['x']}}]}),
+    ],
+    'keys': [
+        ('not record ids with mode=resync', {'keys': ['customer-12']}),
+        ('an empty key with mode=resync_external', {'mode': 'resync_external', 'actor_type': 'Customer', 'keys': ['']}),
+    ],
+    'mode': [
+        ('resync_external without actor_type', {'mode': 'resync_external', 'keys': ['K1']}),
+    ],
+    'actor_type': [
+        ('actor_type with mode=resync', {'actor_type': 'Customer'}, ('erpsync_sync',)),
+    ],
+    # erpsync_tenant
+    'engine_interval': [
+        ('words', {'engine_interval': 'ten minutes'}),
+        ('zero', {'engine_interval': '00:00:00'}),
+    ],
+    'engine_wait_timeout': [('zero', {'engine_wait_timeout': 0})],
     'associate_ids': [('zero id', {'associate_ids': [0]})],
     # erpsync_connections
     'connections': [
@@ -140,6 +195,16 @@ CASES = {
         ('a misspelt option in an item', {'connections': [{'name': 'Visma', 'actve': True}]}),
         ('the same name twice', {'connections': [{'name': 'Visma'}, {'name': 'Visma'}]}),
         ('the same id twice', {'connections': [{'id': 4}, {'id': 4, 'state': 'absent'}]}),
+        ('mappings of a connection to delete', {'connections': [{'name': 'Visma', 'state': 'absent', 'mappings': [{'actor_type': 'Customer'}]}]},
+         ('erpsync_tenant',)),
+        ('list mappings without items', {'connections': [{'name': 'Visma', 'list_mappings': [{'erp_list': 'PriceList'}]}]},
+         ('erpsync_tenant',)),
+        ('the same actor type twice', {'connections': [{'name': 'Visma', 'mappings': [{'actor_type': 'Customer'}, {'actor_type': 'Customer'}]}]},
+         ('erpsync_tenant',)),
+    ],
+    'connectors': [
+        ('an item that is not a dictionary', {'connectors': ['Fortnox']}),
+        ('the same name twice (any case)', {'connectors': [{'name': 'Fortnox'}, {'name': 'fortnox'}]}),
     ],
 }
 
@@ -218,19 +283,21 @@ def _all_cases(specs):
             args = dict(BASE_ARGS.get(name, {}))
             args.update(overrides)
             everything.append(('%s.%s: %s' % (name, option, label), name, option, args, (option,)))
-        if name in ITEM_OPTIONS:
-            list_option, item_module = ITEM_OPTIONS[name]
-            item_spec = dict((k, v) for k, v in specs[item_module][1]['argument_spec'].items()
-                             if k not in specs['erpsync_engine_info'][1]['argument_spec'])
-            for option, label, overrides in _option_cases(item_module, item_spec):
-                item = dict(BASE_ARGS[item_module])
+        for item_label, item_module, wrap in ITEM_OPTIONS.get(name, []):
+            for option, label, overrides in _option_cases(item_module, _item_spec(specs, item_module)):
+                item = dict((k, v) for k, v in BASE_ARGS.get(item_module, {}).items() if k not in NOT_ITEM_OPTIONS)
                 item.update(overrides)
-                item = dict((k, v) for k, v in item.items() if v is not None)
+                item = dict((k, v) for k, v in item.items() if v is not None and k not in NOT_ITEM_OPTIONS)
                 args = dict(BASE_ARGS.get(name, {}))
-                args[list_option] = [item]
-                everything.append(('%s.%s[0].%s: %s' % (name, list_option, option, label), name, option, args,
-                                   ('%s[0]' % list_option, option)))
+                args.update(wrap(item))
+                everything.append(('%s.%s.%s: %s' % (name, item_label, option, label), name, option, args, (item_label, option)))
     return everything
+
+
+def _item_spec(specs, item_module):
+    """The options of a module that items of a list option take."""
+    connection_options = specs['erpsync_engine_info'][1]['argument_spec']
+    return dict((k, v) for k, v in specs[item_module][1]['argument_spec'].items() if k not in connection_options and k not in NOT_ITEM_OPTIONS)
 
 
 def _case_ids():
@@ -269,13 +336,12 @@ def test_every_option_is_covered():
     uncovered = []
     for name in sorted(SPECS):
         spec = SPECS[name][1]['argument_spec']
-        covered = set(c[2] for c in ALL_CASES if c[1] == name and not c[4][0].endswith('[0]'))
-        uncovered.extend('%s.%s' % (name, option) for option in sorted(spec) if option not in covered)
-        if name in ITEM_OPTIONS:
-            list_option, item_module = ITEM_OPTIONS[name]
-            item_covered = set(c[2] for c in ALL_CASES if c[1] == name and c[4][0].endswith('[0]'))
-            item_options = set(SPECS[item_module][1]['argument_spec']) - set(SPECS['erpsync_engine_info'][1]['argument_spec'])
-            uncovered.extend('%s.%s[].%s' % (name, list_option, option) for option in sorted(item_options - item_covered))
+        covered = set(c[2] for c in ALL_CASES if c[1] == name and len(c[4]) == 1)
+        uncovered.extend('%s.%s' % (name, option) for option in sorted(spec)
+                         if option not in covered and '%s.%s' % (name, option) not in ANY_VALUE)
+        for item_label, item_module, wrap in ITEM_OPTIONS.get(name, []):
+            item_covered = set(c[2] for c in ALL_CASES if c[1] == name and c[4][0] == item_label)
+            uncovered.extend('%s.%s.%s' % (name, item_label, option) for option in sorted(set(_item_spec(SPECS, item_module)) - item_covered))
     assert not uncovered, 'options without a bad-input case (add them to CASES): %s' % ', '.join(uncovered)
 
 

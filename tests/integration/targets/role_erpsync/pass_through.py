@@ -3,15 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Completeness of the erpsync role against the modules it runs (a role that drops a module option is a bug).
+"""Completeness of the erpsync role against the module it runs (a role that drops a module option is a bug).
 
 Usage: python pass_through.py ROLE_TASKS_FILE  (reads ``ansible-doc -j`` of the modules and the role itself)
 
-* every connection option (the options erpsync_engine and erpsync_connections share) has a role variable
-  ``superoffice_<option>`` with the same type and choices, and both module tasks pass it;
-* every other option of the two modules has its role variable and is passed;
-* each erpsync_connections item in the role's argument spec has exactly the modules' per-connection options,
-  with the same type, elements, choices and default.
+* every connection option (the options of the webapi doc fragment, as erpsync_engine_info has them) has a role
+  variable ``superoffice_<option>`` with the same type and choices, and the role passes it to erpsync_tenant;
+* every other option of erpsync_tenant has its role variable and is passed;
+* the items of erpsync_connectors and erpsync_connections in the role's argument spec have exactly the module's
+  suboptions (nested ones too), with the same type, elements, choices and default.
 """
 
 from __future__ import (absolute_import, division, print_function)
@@ -22,16 +22,18 @@ import re
 import subprocess
 import sys
 
-ENGINE = 'superoffice.crm.erpsync_engine'
-BULK = 'superoffice.crm.erpsync_connections'
+TENANT = 'superoffice.crm.erpsync_tenant'
+CONNECTION_ONLY = 'superoffice.crm.erpsync_engine_info'
 ROLE = 'superoffice.crm.erpsync'
-# Module option -> role variable, for the options that are not connection options.
+# erpsync_tenant option -> role variable, for the options that are not connection options.
 MODULE_VARIABLES = {
-    ENGINE: {'state': 'erpsync_engine_state', 'interval': 'erpsync_engine_interval',
-             'wait': 'erpsync_engine_wait', 'wait_timeout': 'erpsync_engine_wait_timeout'},
-    BULK: {'connections': 'erpsync_connections', 'exclusive': 'erpsync_connections_exclusive'},
+    'connectors': 'erpsync_connectors', 'connections': 'erpsync_connections', 'connections_exclusive': 'erpsync_connections_exclusive',
+    'engine_state': 'erpsync_engine_state', 'engine_interval': 'erpsync_engine_interval', 'engine_wait': 'erpsync_engine_wait',
+    'engine_wait_timeout': 'erpsync_engine_wait_timeout',
 }
-COMPARED = ('type', 'elements', 'choices')
+# Options the role computes itself rather than take from a variable.
+ROLE_COMPUTED = {'warn_unknown': '__erpsync_unknown'}
+COMPARED = ('type', 'elements', 'choices', 'default')
 
 
 def ansible_doc(kind, name):
@@ -51,54 +53,55 @@ def same(first, second, keys):
     return [key for key in keys if value(first, key) != value(second, key)]
 
 
+def compare_items(path, module_items, role_items, problems):
+    """The role's item spec against the module's suboptions, recursively."""
+    for option in sorted(set(module_items) | set(role_items)):
+        where = '%s[].%s' % (path, option)
+        if option not in role_items:
+            problems.append('%s items lack the module option %s' % (path, option))
+        elif option not in module_items:
+            problems.append('%s items take %s, which the module does not know' % (path, option))
+        else:
+            for key in same(module_items[option], role_items[option], COMPARED):
+                problems.append('%s: %s is %r in the module but %r in the role'
+                                % (where, key, module_items[option].get(key), role_items[option].get(key)))
+            if module_items[option].get('suboptions') or role_items[option].get('options'):
+                compare_items(where, module_items[option].get('suboptions') or {}, role_items[option].get('options') or {}, problems)
+
+
 def main():
     tasks = open(sys.argv[1]).read()
-    engine = ansible_doc('module', ENGINE)['doc']['options']
-    bulk = ansible_doc('module', BULK)['doc']['options']
+    tenant = ansible_doc('module', TENANT)['doc']['options']
+    connection_options = sorted(ansible_doc('module', CONNECTION_ONLY)['doc']['options'])
     role = ansible_doc('role', ROLE)['entry_points']['main']['options']
     problems = []
 
-    def passed(option, variable):
-        # The task line "option: "{{ ... variable ... }}"" (the connection options sit in the shared YAML anchor).
-        if not re.search(r'^\s+%s: "\{\{[^\n]*\b%s\b' % (re.escape(option), re.escape(variable)), tasks, re.MULTILINE):
-            problems.append('roles/erpsync/tasks/main.yml does not pass %s as the option %s' % (variable, option))
-
-    connection_options = sorted(set(engine) & set(bulk))
     for option in connection_options:
         variable = 'superoffice_%s' % option
+        if option not in tenant:
+            problems.append('connection option %s is not an option of erpsync_tenant' % option)
         if variable not in role:
             problems.append('connection option %s has no role variable %s' % (option, variable))
             continue
-        for key in same(engine[option], role[variable], ('type', 'choices')):
-            problems.append('%s: %s is %r in the modules but %r in the role' % (variable, key, engine[option].get(key), role[variable].get(key)))
-        passed(option, variable)
-    if tasks.count('<<: *erpsync_webapi_options') != 1 or tasks.count('<<: &erpsync_webapi_options') != 1:
-        problems.append('both module tasks must take the connection options from the erpsync_webapi_options anchor')
+        for key in same(tenant[option], role[variable], ('type', 'choices')):
+            problems.append('%s: %s is %r in the module but %r in the role' % (variable, key, tenant[option].get(key), role[variable].get(key)))
+        # The role builds the module defaults from a dict of 'option': superoffice_option entries.
+        if not re.search(r"'%s': %s\b" % (re.escape(option), re.escape(variable)), tasks):
+            problems.append('roles/erpsync/tasks/main.yml does not pass %s as the option %s' % (variable, option))
 
-    for module, options in ((ENGINE, engine), (BULK, bulk)):
-        for option in sorted(set(options) - set(connection_options)):
-            variable = MODULE_VARIABLES[module].get(option)
-            if variable is None or variable not in role:
-                problems.append('%s option %s has no role variable' % (module, option))
-            else:
-                passed(option, variable)
+    for option in sorted(set(tenant) - set(connection_options)):
+        variable = MODULE_VARIABLES.get(option) or ROLE_COMPUTED.get(option)
+        if variable is None or (option in MODULE_VARIABLES and variable not in role):
+            problems.append('erpsync_tenant option %s has no role variable' % option)
+        elif not re.search(r'^\s+%s: "\{\{[^\n]*\b%s\b' % (re.escape(option), re.escape(variable)), tasks, re.MULTILINE):
+            problems.append('roles/erpsync/tasks/main.yml does not pass %s as the option %s' % (variable, option))
 
-    module_items = bulk['connections']['suboptions']
-    role_items = role['erpsync_connections'].get('options', {})
-    for option in sorted(set(module_items) | set(role_items)):
-        if option not in role_items:
-            problems.append('erpsync_connections items lack the module option %s' % option)
-        elif option not in module_items:
-            problems.append('erpsync_connections items take %s, which the module does not know' % option)
-        else:
-            for key in same(module_items[option], role_items[option], COMPARED + ('default',)):
-                problems.append('erpsync_connections[].%s: %s is %r in the module but %r in the role'
-                                % (option, key, module_items[option].get(key), role_items[option].get(key)))
+    for option in ('connectors', 'connections'):
+        compare_items(MODULE_VARIABLES[option], tenant[option]['suboptions'], role[MODULE_VARIABLES[option]].get('options', {}), problems)
 
     for problem in problems:
         print('PASS-THROUGH: %s' % problem)
-    print('%d connection options, %d engine options, %d connections options, %d item options checked: %d problem(s)'
-          % (len(connection_options), len(engine), len(bulk), len(module_items), len(problems)))
+    print('%d connection options, %d erpsync_tenant options checked: %d problem(s)' % (len(connection_options), len(tenant), len(problems)))
     return 1 if problems else 0
 
 

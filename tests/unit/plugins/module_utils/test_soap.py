@@ -125,11 +125,10 @@ class FakeClient(object):
 
 def parse(method, xml, status=200, services='Services88', soap_version='1.1'):
     transport = SoapTransport(FakeClient(soap_version=soap_version, services_version=services), 'SOTicket ' + TICKET)
-    transport._method = method
     response = requests.Response()
     response.status_code = status
     response._content = xml if isinstance(xml, bytes) else xml.encode('utf-8')
-    return transport.parse(response)
+    return transport.parse(response, method)
 
 
 @pytest.mark.parametrize('soap_prefix, method, rest_prefix', [('000', 'ChangeEngineStatus', '001'), ('002', 'GetEngineStatus', '004')])

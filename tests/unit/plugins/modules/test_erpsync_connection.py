@@ -226,12 +226,12 @@ def test_create_fills_a_mandatory_field_from_the_connector_default(webapi, run_m
     assert result['connection']['config'] == {'ApiUrl': 'https://default.example.com'}
 
 
-def test_create_with_test_connection_tests_the_config_before_saving_and_the_connection_before_activating(webapi, run_module):
+def test_create_with_test_connection_tests_the_config_once_before_saving(webapi, run_module):
     expect_create_reads(webapi)
-    # TestConnectionByConfig takes the connector's id: the new connection has none yet (emulator/README.md).
+    # TestConnectionByConfig takes the connector's id: the new connection has none yet (emulator/README.md). The config
+    # it tested is the one saved, so the connection is not tested again by id before it is activated.
     webapi.expect('TestConnectionByConfig', {'ErpConnectionId': 3, 'ConfigFields': CREATE_PAYLOAD['Connection']['ConfigFields']}, True)
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
-    webapi.expect('TestConnectionById', by_id(9), True)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [])
     expect_verify(webapi, dict(CREATED, Active=True))
     result = run(run_module, dict(CREATE_ARGS, test_connection=True))
@@ -251,18 +251,24 @@ def test_untested_config_is_never_saved(webapi, run_module):
 
 
 def test_failed_connection_test_is_not_activated(webapi, run_module):
-    expect_create_reads(webapi)
-    webapi.expect('TestConnectionByConfig', answer=True)
-    webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
-    webapi.expect('TestConnectionById', by_id(9), False)
-    result = run(run_module, dict(CREATE_ARGS, test_connection=True))
+    # The hidden ApiKey is kept by the server and not sent, so the new config cannot be tested whole before the save:
+    # the stored connection is tested by id after it, before the activation.
+    rec = record(7)
+    webapi.expect('GetAllConnections', LIST, [listed(rec)])
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
+    webapi.expect('GetConnection', by_id(7), rec)
+    saved = carrier(rec, ConfigFields={'ApiUrl': 'https://erp2.example.com', 'CompanyId': '42'})
+    webapi.expect('SaveConnection', saved, dict(rec, ConfigFields=dict(rec['ConfigFields'], ApiUrl='https://erp2.example.com')))
+    webapi.expect('TestConnectionById', by_id(7), False)
+    result = run(run_module, dict(id=7, active=True, config={'ApiUrl': 'https://erp2.example.com'}, test_connection=True))
     assert result['failed'] is True
     assert result['changed'] is True
-    assert result['operations'] == ['created']
+    assert result['operations'] == ['updated']
     assert 'TestConnectionById answered false' in result['msg']
     assert 'left inactive' in result['msg']
-    assert result['connection']['id'] == 9
+    assert result['connection']['id'] == 7
     assert result['connection']['active'] is False
+    assert 'TestConnectionByConfig' not in webapi.methods
     assert_no_secret(result)
 
 
@@ -559,11 +565,28 @@ def test_unclear_toggle_twice_fails_clearly(webapi, run_module):
     webapi.expect('ToggleErpConnectionActive', by_id(7), status=502)
     webapi.expect('GetConnection', by_id(7), record(7))
     webapi.expect('ToggleErpConnectionActive', by_id(7), status=502)
+    webapi.expect('GetConnection', by_id(7), record(7))
     result = run(run_module, dict(id=7, active=True))
+    assert webapi.methods == ['GetAllConnections', 'ToggleErpConnectionActive', 'GetConnection', 'ToggleErpConnectionActive',
+                              'GetConnection']
     assert 'it was not sent a third time' in result['msg']
     assert result['failed'] is True
     assert 'may or may not have been applied' in result['msg']
     assert result['api_method'] == 'ToggleErpConnectionActive'
+
+
+def test_second_unclear_toggle_is_read_back_too(webapi, run_module):
+    # Dropped before the server applied it, sent again, dropped after: the second read-back shows the flip.
+    webapi.expect('GetAllConnections', LIST, [listed(record(7))])
+    webapi.expect('ToggleErpConnectionActive', by_id(7), error=requests.exceptions.ConnectionError(ConnectionResetError(104, 'reset')))
+    webapi.expect('GetConnection', by_id(7), record(7))
+    webapi.expect('ToggleErpConnectionActive', by_id(7), error=requests.exceptions.ConnectionError(ConnectionResetError(104, 'reset')))
+    webapi.expect('GetConnection', by_id(7), record(7, active=True))
+    webapi.expect('GetAllConnections', LIST, [listed(record(7, active=True))])
+    result = run(run_module, dict(id=7, active=True))
+    assert result['changed'] is True and not result.get('failed')
+    assert result['operations'] == ['activated']
+    assert webapi.methods.count('ToggleErpConnectionActive') == 2
 
 
 def test_unclear_update_already_applied_is_not_sent_again(webapi, run_module):
@@ -820,11 +843,12 @@ def test_delete_of_absent_or_deleted_is_a_no_op(webapi, run_module, args):
 # -- test_connection -----------------------------------------------------------------------------
 
 def test_test_connection_false_fails_after_the_change(webapi, run_module):
+    # The stored ApiKey reads blank and is not sent: a config test without it would test something else, so the saved
+    # connection is tested by id instead.
     rec = record(7)
     webapi.expect('GetAllConnections', LIST, [listed(rec)])
     webapi.expect('GetConnection', by_id(7), rec)
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
-    webapi.expect('TestConnectionByConfig', {'ErpConnectionId': 3, 'ConfigFields': {'ApiUrl': 'https://erp.example.com', 'CompanyId': '42'}}, True)
     webapi.expect('SaveConnection', answer=dict(rec, DisplayDescription='x'))
     webapi.expect('TestConnectionById', by_id(7), False)
     result = run(run_module, dict(id=7, description='x', active=True, test_connection=True))
@@ -832,6 +856,7 @@ def test_test_connection_false_fails_after_the_change(webapi, run_module):
     assert result['changed'] is True
     assert 'TestConnectionById answered false' in result['msg']
     assert 'ToggleErpConnectionActive' not in webapi.methods
+    assert 'TestConnectionByConfig' not in webapi.methods
 
 
 def test_test_connection_is_skipped_when_nothing_changes(webapi, run_module):
