@@ -3,21 +3,24 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Benchmark: the erpsync role against the same convergence written with ansible.builtin.uri.
+"""Benchmark: the erpsync role against the same convergence written with ansible.builtin.uri, on loopback and across a WAN.
 
 Run it through benchmark/run.sh, which sets up the virtualenv and the emulator:
 
-  python bench.py generate --connections N --work DIR   # emulator data file and desired state
-  python bench.py measure --connections N --work DIR    # needs SUPEROFFICE_EMULATOR_URL (emulator running)
+  python bench.py generate --work DIR    # emulator data file and desired states
+  python bench.py measure --work DIR     # needs SUPEROFFICE_EMULATOR_URL (emulator running)
 
-Two on-site tenants of the emulator start empty and identical: BenchRole is converged by
-role_convergence.yml (the superoffice.crm.erpsync role), BenchUri by uri_convergence.yml. Each is
-converged from scratch, then again unchanged. Wall time is that of the whole ansible-playbook process;
-requests are counted from the emulator's request log. The table is printed and written to results.md.
+Scenarios, each at every --latency (seconds the emulator waits before answering each request, like a WAN round trip):
+
+* connections: N connections (default 200, two in three active) and a started engine on an empty tenant, with the role
+  (role_convergence.yml) and with the uri peer (uri_convergence.yml), from scratch and again unchanged;
+* mapped: M connections (default 50) each with 3 actor types x 20 mapped fields, active, and a started engine, with the role,
+  from scratch and again unchanged (the uri peer would have to re-implement mapping carriers; the limit is the goal here).
+
+Wall time is that of the whole ansible-playbook process; requests are counted from the emulator's request log. Changes
+are counted from the desired state (a create, a toggle, a mapping save, an engine start: one each). The table is printed
+and written to results.md.
 """
-
-from __future__ import (absolute_import, division, print_function)
-__metaclass__ = type
 
 import argparse
 import collections
@@ -34,44 +37,76 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-TENANTS = collections.OrderedDict([('role', 'BenchRole'), ('uri', 'BenchUri')])
-PLAYBOOKS = {'role': 'role_convergence.yml', 'uri': 'uri_convergence.yml'}
+TENANTS = {'role': 'BenchRole', 'uri': 'BenchUri', 'mapped': 'BenchMapped'}
+PLAYBOOKS = {'role': 'role_convergence.yml', 'uri': 'uri_convergence.yml', 'mapped': 'role_convergence.yml'}
 USER = 'bench'
 PASSWORD = 'Bench-Passw0rd!'
-READ_METHODS = frozenset(['GetEngineStatus', 'GetAllConnections', 'GetConnection', 'GetErpConnectionConfigFields',
-                          'GetAllConnectors', 'GetConfigurationFields'])
-COMPARED_FIELDS = ('DisplayName', 'ErpConnectorId', 'DisplayDescription', 'Active', 'Deleted')
-# Targets: the role from scratch at least this many times faster than uri; unchanged in at most this many requests.
+READ_METHODS = frozenset(['GetEngineStatus', 'GetAllConnections', 'GetConnection', 'GetErpConnectionConfigFields', 'GetAllConnectors',
+                          'GetConfigurationFields', 'GetActorTypeMapping', 'GetDefaultValueInfo', 'GetConnectionListMappings',
+                          'GetErpSyncConnectorEntity', 'MDOList'])
+ACTORS = (('Customer', 'Contact', 'contact'), ('Supplier', 'Contact', 'contact'), ('Person', 'Person', 'person'))
+FIELDS_PER_ACTOR = 20
+DIRECTIONS = ('both', 'to_crm', 'to_erp')
+# Targets (issue 15): at 50 ms, the role from scratch at least 10x faster than uri; unchanged in at most 4 requests and no
+# slower than uri; from scratch at most 1.2 x changes + 4 requests.
 SCRATCH_SPEEDUP_TARGET = 10.0
 UNCHANGED_REQUEST_TARGET = 4
 
 
+def bench_connector(connector_id, name, with_actors):
+    """A connector with one optional config field (so connections need no config) and, for the mapped scenario, 3 actor
+    types of 20 fields (the first mandatory)."""
+    actor_types = []
+    if with_actors:
+        for actor, crm, dummy in ACTORS:
+            fields = [dict(key='F%02d' % n, name='Field %02d' % n, type='Text', access='Mandatory' if n == 1 else 'Normal')
+                      for n in range(1, FIELDS_PER_ACTOR + 1)]
+            actor_types.append(dict(type=actor, crm=crm, fields=fields))
+    return dict(id=connector_id, name=name, url='https://bench.example.com/%s/ErpConnector.svc' % name.lower().replace(' ', '-'),
+                description=name, config_fields=[dict(FieldKey='ApiUrl', Rank=1, DisplayName='API URL', FieldType='Text',
+                                                      DefaultValue='https://erp.example.com/api', MaxLength=254, Access='Normal')],
+                actor_types=actor_types)
+
+
 def desired_connections(count):
-    """The desired state: COUNT connections over the two connectors, two in three active."""
-    return [dict(name='Bench connection %03d' % i, connector='%d' % (1 + i % 2),
-                 description='Benchmark connection %03d' % i, active=i % 3 != 0)
+    """The connections scenario: COUNT connections over the two connectors, two in three active."""
+    return [dict(name='Bench connection %03d' % i, connector='%d' % (1 + i % 2), description='Benchmark connection %03d' % i,
+                 active=i % 3 != 0) for i in range(1, count + 1)]
+
+
+def desired_mapped(count):
+    """The mapped scenario: COUNT active connections, each with 3 actor types x 20 mapped fields."""
+    def fields(prefix):
+        return [dict(erp_field='F%02d' % n, crm_field='%s.f%02d' % (prefix, n), direction=DIRECTIONS[n % 3], show_in_search=n % 2 == 0)
+                for n in range(1, FIELDS_PER_ACTOR + 1)]
+    return [dict(name='Mapped connection %03d' % i, connector='Bench ERP M', active=True,
+                 mappings=[dict(actor_type=actor, active=True, fields=fields(prefix)) for actor, dummy, prefix in ACTORS])
             for i in range(1, count + 1)]
 
 
 def generate(args):
-    with open(os.path.join(ROOT, 'emulator', 'data', 'demo.json')) as handle:
-        demo = json.load(handle)
-    connectors = demo['tenants']['SuperOffice']['connectors']
-    tenant = dict(online=False, credentials=dict(users={USER: PASSWORD}),
-                  engine=dict(running=False, interval_seconds=3600, delay=0), connectors=connectors, connections=[])
+    crm_fields = dict((crm, dict(('%s.f%02d' % (prefix, n), '') for n in range(1, FIELDS_PER_ACTOR + 1))) for dummy, crm, prefix in ACTORS)
+    engine = dict(running=False, interval_seconds=3600, delay=0)
+    tenant = dict(online=False, credentials=dict(users={USER: PASSWORD}), engine=engine, connections=[], crm_fields=crm_fields,
+                  connectors=[bench_connector(1, 'Bench ERP A', False), bench_connector(2, 'Bench ERP B', False),
+                              bench_connector(3, 'Bench ERP M', True)])
     data = dict(tenants=dict((name, tenant) for name in TENANTS.values()))
     os.makedirs(args.work, exist_ok=True)
     with open(os.path.join(args.work, 'data.json'), 'w') as handle:
         json.dump(data, handle, indent=1)
-    with open(os.path.join(args.work, 'desired.json'), 'w') as handle:
-        json.dump(dict(erpsync_connections=desired_connections(args.connections)), handle, indent=1)
-    print('wrote %s/data.json (tenants %s) and desired.json (%d connections)'
-          % (args.work, ', '.join(TENANTS.values()), args.connections))
+    with open(os.path.join(args.work, 'connections.json'), 'w') as handle:
+        json.dump(dict(erpsync_connections=desired_connections(args.connections), erpsync_engine_state='running'), handle, indent=1)
+    with open(os.path.join(args.work, 'mapped.json'), 'w') as handle:
+        json.dump(dict(erpsync_connections=desired_mapped(args.mapped), erpsync_engine_state='running'), handle, indent=1)
+    print('wrote %s/data.json (tenants %s), connections.json (%d connections), mapped.json (%d mapped connections)'
+          % (args.work, ', '.join(TENANTS.values()), args.connections, args.mapped))
     return 0
 
 
-def admin(method, path):
-    request = urllib.request.Request(os.environ['SUPEROFFICE_EMULATOR_URL'] + path, method=method)
+def admin(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode('utf-8')
+    request = urllib.request.Request(os.environ['SUPEROFFICE_EMULATOR_URL'] + path, data=data, method=method,
+                                     headers={'Content-Type': 'application/json'})
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read().decode('utf-8'))
 
@@ -82,18 +117,17 @@ def recap(output):
     return dict((key, int(value)) for key, value in re.findall(r'(\w+)=(\d+)', match.group(1))) if match else {}
 
 
-def play(args, approach, phase, rep):
-    """One ansible-playbook run against the approach's tenant; wall time, requests and recap."""
+def play(args, approach, desired, label):
+    """One ansible-playbook run against the approach's tenant: wall time, requests and recap."""
     tenant = TENANTS[approach]
     env = dict(os.environ, SUPEROFFICE_URL='%s/%s' % (os.environ['SUPEROFFICE_EMULATOR_URL'], tenant),
                SUPEROFFICE_USERNAME=USER, SUPEROFFICE_PASSWORD=PASSWORD, ANSIBLE_NOCOLOR='1')
-    command = ['ansible-playbook', '-i', 'localhost,', os.path.join(HERE, PLAYBOOKS[approach]),
-               '-e', '@' + os.path.join(args.work, 'desired.json')]
+    command = ['ansible-playbook', '-i', 'localhost,', os.path.join(HERE, PLAYBOOKS[approach]), '-e', '@' + os.path.join(args.work, desired)]
     admin('DELETE', '/_emulator/requests')
     start = time.monotonic()
     process = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, check=False)
     seconds = time.monotonic() - start
-    log_path = os.path.join(args.work, '%s-%s-%d.out' % (approach, phase, rep))
+    log_path = os.path.join(args.work, '%s.out' % label)
     with open(log_path, 'w') as handle:
         handle.write(process.stdout)
     entries = admin('GET', '/_emulator/requests?tenant=%s' % tenant)
@@ -102,27 +136,42 @@ def play(args, approach, phase, rep):
                 writes=sum(count for method, count in methods.items() if method not in READ_METHODS), methods=methods)
 
 
-def tenant_state(tenant):
-    return sorted(tuple(conn[field] for field in COMPARED_FIELDS) for conn in admin('GET', '/_emulator/tenants/%s' % tenant)['connections'])
+def expected_changes(scenario, args):
+    """Writes the desired state needs from an empty tenant: one per create, activation, mapping save, and the engine start."""
+    if scenario == 'connections':
+        wanted = desired_connections(args.connections)
+        return len(wanted) + sum(1 for c in wanted if c['active']) + 1
+    return args.mapped * (1 + len(ACTORS) + 1) + 1
 
 
-def check_runs(runs, count):
-    """Correctness of the measured runs; a list of problems (empty when all is well)."""
+def unchanged_reads(scenario, args):
+    """The reads an unchanged run needs: the lists, the engine, and (mapped) one mapping read per connection and actor type."""
+    if scenario == 'connections':
+        return UNCHANGED_REQUEST_TARGET
+    return 1 + 1 + 1 + args.mapped * len(ACTORS)
+
+
+def check_state(approach, scenario, args):
+    """Whether the tenant ended in the desired state (names, connectors, descriptions, Active flags, mappings, engine)."""
+    state = admin('GET', '/_emulator/tenants/%s' % TENANTS[approach])
+    live = dict((c['DisplayName'], c) for c in state['connections'] if not c['Deleted'])
+    wanted = desired_connections(args.connections) if scenario == 'connections' else desired_mapped(args.mapped)
     problems = []
-    for (approach, phase, rep), run in sorted(runs.items()):
-        where = '%s %s (repetition %d, output %s)' % (approach, phase, rep + 1, run['log'])
-        if run['rc'] != 0:
-            problems.append('%s: ansible-playbook exited %d' % (where, run['rc']))
-        elif phase == 'unchanged' and (run['recap'].get('changed') != 0 or run['writes']):
-            problems.append('%s: changed=%s with %d writes, expected no change' % (where, run['recap'].get('changed'), run['writes']))
-        elif phase == 'scratch' and run['recap'].get('changed', 0) == 0:
-            problems.append('%s: reported no change' % where)
-    states = dict((approach, tenant_state(tenant)) for approach, tenant in TENANTS.items())
-    expected = sorted((d['name'], int(d['connector']), d['description'], d['active'], False) for d in desired_connections(count))
-    for approach, state in states.items():
-        if state != expected:
-            problems.append('tenant %s does not match the desired state after the %s runs' % (TENANTS[approach], approach))
-    return problems
+    if sorted(live) != sorted(c['name'] for c in wanted):
+        problems.append('the live connections are not the desired ones')
+    for c in wanted:
+        record = live.get(c['name'])
+        if record is not None and bool(record['Active']) != c['active']:
+            problems.append('%s is %sactive' % (c['name'], '' if record['Active'] else 'not '))
+    if not state['engine']['running']:
+        problems.append('the engine is not running')
+    if scenario == 'mapped':
+        # The admin dump: connection id -> actor type -> {active, fields: ERP key -> row}.
+        mapped = sum(1 for actors in state['mappings'].values() for mapping in actors.values() if mapping['active']
+                     for row in mapping['fields'].values() if row['SyncToCrm'] or row['SyncToErp'])
+        if mapped != args.mapped * len(ACTORS) * FIELDS_PER_ACTOR:
+            problems.append('%d fields have a direction, expected %d' % (mapped, args.mapped * len(ACTORS) * FIELDS_PER_ACTOR))
+    return ['%s/%s: %s' % (TENANTS[approach], scenario, p) for p in problems]
 
 
 def ansible_version():
@@ -134,76 +183,26 @@ def methods_text(methods):
     return ', '.join('%s %d' % (method, count) for method, count in sorted(methods.items(), key=lambda item: (-item[1], item[0])))
 
 
-def report(args, runs):
-    def median_seconds(approach, phase):
-        return statistics.median(runs[(approach, phase, rep)]['seconds'] for rep in range(args.repeat))
-
-    def first(approach, phase):
-        return runs[(approach, phase, 0)]
-
-    labels = collections.OrderedDict([
-        (('role', 'scratch'), 'role, from scratch'), (('role', 'unchanged'), 'role, unchanged'),
-        (('uri', 'scratch'), 'uri, from scratch'), (('uri', 'unchanged'), 'uri, unchanged')])
-    lines = ['| run | wall time (s) | requests | writes | changed tasks | requests by method |',
-             '|---|---:|---:|---:|---:|---|']
-    for (approach, phase), label in labels.items():
-        run = first(approach, phase)
-        cells = (label, median_seconds(approach, phase), run['requests'], run['writes'], run['recap'].get('changed', 0),
-                 methods_text(run['methods']))
-        lines.append('| %s | %.2f | %d | %d | %d | %s |' % cells)
-    speedup = median_seconds('uri', 'scratch') / median_seconds('role', 'scratch')
-    role_unchanged = first('role', 'unchanged')
-    unchanged_ratio = median_seconds('role', 'unchanged') / median_seconds('uri', 'unchanged')
-    targets = [
-        ('from scratch, role vs uri: %.1fx faster' % speedup, 'at least %.0fx' % SCRATCH_SPEEDUP_TARGET, speedup >= SCRATCH_SPEEDUP_TARGET),
-        ('unchanged, role: %d requests' % role_unchanged['requests'], 'at most %d' % UNCHANGED_REQUEST_TARGET,
-         role_unchanged['requests'] <= UNCHANGED_REQUEST_TARGET),
-        ('unchanged, role vs uri: %.2fx the wall time' % unchanged_ratio, 'no slower (at most 1.00x)', unchanged_ratio <= 1.0),
-    ]
-    lines.extend(['', '| target | measured | goal | met |', '|---|---|---|---|'])
-    for measured, goal, met in targets:
-        name, value = measured.split(': ', 1)
-        lines.append('| %s | %s | %s | %s |' % (name, value, goal, 'yes' if met else '**no**'))
-    table = '\n'.join(lines)
-    try:
-        load = ', '.join('%.2f' % value for value in os.getloadavg())
-    except OSError:
-        load = 'unknown'
-    options = ''
-    if (args.connections, args.repeat) != (200, 1):
-        options = ' --connections %d --repeat %d' % (args.connections, args.repeat)
-    machine = (ansible_version(), platform.python_version(), platform.machine(), os.cpu_count(), load)
-    header = [
-        '# Benchmark: erpsync role vs. ansible.builtin.uri',
-        '',
-        'Converging %d ERP connections on an emulated on-site tenant (two thirds active), from scratch and again unchanged,'
-        % args.connections,
-        'with the `superoffice.crm.erpsync` role (`benchmark/role_convergence.yml`) and with the same convergence written',
-        'with `ansible.builtin.uri` (`benchmark/uri_convergence.yml`: one GetAllConnections, then per connection a',
-        'SaveConnection when missing and a ToggleErpConnectionActive when the flag differs), each against a fresh tenant',
-        'of the same emulator. Wall time is the whole `ansible-playbook` run (median of %d); requests come from the'
-        % args.repeat,
-        "emulator's request log. Both tenants end in the same state, which the benchmark checks.",
-        '',
-        '- command: `bash benchmark/run.sh%s`' % options,
-        '- date: %s' % datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
-        '- %s, Python %s, %s, %s CPUs, load average at the end: %s' % machine,
-        '',
-        '',
-    ]
-    return '\n'.join(header) + table + '\n', all(met for dummy, dummy, met in targets)
-
-
 def measure(args):
-    runs = {}
-    for rep in range(args.repeat):
-        for approach, tenant in TENANTS.items():
-            admin('POST', '/_emulator/tenants/%s/reset' % tenant)
-            for phase in ('scratch', 'unchanged'):
-                run = runs[(approach, phase, rep)] = play(args, approach, phase, rep)
-                print('%-4s %-9s #%d: %7.2f s, %4d requests, rc %d' % (approach, phase, rep + 1, run['seconds'], run['requests'], run['rc']),
-                      flush=True)
-    problems = check_runs(runs, args.connections)
+    runs = collections.OrderedDict()
+    problems = []
+    plan = [('connections', 'role', 'connections.json'), ('connections', 'uri', 'connections.json'), ('mapped', 'mapped', 'mapped.json')]
+    for latency in args.latency:
+        admin('PUT', '/_emulator/latency', latency)
+        for scenario, approach, desired in plan:
+            for rep in range(args.repeat):
+                admin('POST', '/_emulator/tenants/%s/reset' % TENANTS[approach])
+                for phase in ('scratch', 'unchanged'):
+                    label = '%s-%s-%s-%gms-%d' % (scenario, approach, phase, latency * 1000, rep + 1)
+                    run = runs[(latency, scenario, approach, phase, rep)] = play(args, approach, desired, label)
+                    print('%-44s %8.2f s, %4d requests, %4d writes, rc %d' % (label, run['seconds'], run['requests'], run['writes'], run['rc']),
+                          flush=True)
+                    if run['rc'] != 0:
+                        problems.append('%s: ansible-playbook exited %d (output %s)' % (label, run['rc'], run['log']))
+                    elif phase == 'unchanged' and (run['recap'].get('changed') != 0 or run['writes']):
+                        problems.append('%s: changed=%s with %d writes, expected no change' % (label, run['recap'].get('changed'), run['writes']))
+                problems += check_state(approach, scenario, args)
+    admin('PUT', '/_emulator/latency', 0)
     for problem in problems:
         print('PROBLEM: %s' % problem, file=sys.stderr)
     if problems:
@@ -217,16 +216,82 @@ def measure(args):
     return 0
 
 
+def report(args, runs):
+    def median(latency, scenario, approach, phase):
+        return statistics.median(runs[(latency, scenario, approach, phase, rep)]['seconds'] for rep in range(args.repeat))
+
+    lines = ['| latency | scenario | run | wall time (s) | requests | writes | changes | requests by method |',
+             '|---:|---|---|---:|---:|---:|---:|---|']
+    for (latency, scenario, approach, phase, rep), run in runs.items():
+        if rep:
+            continue
+        changes = expected_changes(scenario, args) if phase == 'scratch' else 0
+        lines.append('| %g ms | %s | %s, %s | %.2f | %d | %d | %d | %s |' % (
+            latency * 1000, scenario, 'uri' if approach == 'uri' else 'role', 'from scratch' if phase == 'scratch' else 'unchanged',
+            median(latency, scenario, approach, phase), run['requests'], run['writes'], changes, methods_text(run['methods'])))
+    targets = []
+    for latency in args.latency:
+        ms = '%g ms' % (latency * 1000)
+        speedup = median(latency, 'connections', 'uri', 'scratch') / median(latency, 'connections', 'role', 'scratch')
+        targets.append(('%s, connections from scratch, role vs uri' % ms, '%.1fx faster' % speedup,
+                        'at least %.0fx' % SCRATCH_SPEEDUP_TARGET if latency >= 0.05 else 'faster', speedup >= (SCRATCH_SPEEDUP_TARGET if latency >= 0.05 else 1)))
+        ratio = median(latency, 'connections', 'role', 'unchanged') / median(latency, 'connections', 'uri', 'unchanged')
+        targets.append(('%s, connections unchanged, role vs uri' % ms, '%.2fx the wall time' % ratio, 'no slower (at most 1.00x)', ratio <= 1.0))
+        for scenario, approach in (('connections', 'role'), ('mapped', 'mapped')):
+            scratch = runs[(latency, scenario, approach, 'scratch', 0)]
+            limit = 1.2 * expected_changes(scenario, args) + 4
+            targets.append(('%s, %s from scratch, requests' % (ms, scenario), '%d for %d changes' % (scratch['requests'], expected_changes(scenario, args)),
+                            'at most %d (1.2 x changes + 4)' % limit, scratch['requests'] <= limit))
+            unchanged = runs[(latency, scenario, approach, 'unchanged', 0)]
+            targets.append(('%s, %s unchanged, requests' % (ms, scenario), '%d' % unchanged['requests'],
+                            'at most %d (%s)' % (unchanged_reads(scenario, args), 'lists and engine' if scenario == 'connections'
+                                                 else 'lists, engine, one read per mapping'),
+                            unchanged['requests'] <= unchanged_reads(scenario, args)))
+    lines.extend(['', '| target | measured | goal | met |', '|---|---|---|---|'])
+    lines += ['| %s | %s | %s | %s |' % (name, value, goal, 'yes' if met else '**no**') for name, value, goal, met in targets]
+    try:
+        load = ', '.join('%.2f' % value for value in os.getloadavg())
+    except OSError:
+        load = 'unknown'
+    header = [
+        '# Benchmark: erpsync role vs. ansible.builtin.uri, on loopback and across a WAN',
+        '',
+        'Scenario *connections*: %d ERP connections (two thirds active) and a started engine on an empty emulated tenant, with the'
+        % args.connections,
+        '`superoffice.crm.erpsync` role (`benchmark/role_convergence.yml`) and with the same convergence written with',
+        '`ansible.builtin.uri` (`benchmark/uri_convergence.yml`: one GetAllConnections, per connection a SaveConnection when missing',
+        'and a ToggleErpConnectionActive when the flag differs, then the engine), from scratch and again unchanged. Scenario',
+        '*mapped*: %d active connections with 3 actor types x %d mapped fields each, with the role. Each at every latency: the'
+        % (args.mapped, FIELDS_PER_ACTOR),
+        "emulator waits that long before answering each request, as a WAN round trip would. Wall time is the whole",
+        '`ansible-playbook` run (median of %d); requests come from the emulator\'s request log; changes are the writes the' % args.repeat,
+        'desired state needs. Every tenant ends in the desired state, which the benchmark checks.',
+        '',
+        '- command: `bash benchmark/run.sh%s`' % (' ' + ' '.join(args.argv) if args.argv else ''),
+        '- date: %s' % datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
+        '- %s, Python %s, %s, %s CPUs, load average at the end: %s' % (ansible_version(), platform.python_version(), platform.machine(),
+                                                                       os.cpu_count(), load),
+        '- the role with its default `superoffice_concurrency` (4 writes at once)',
+        '',
+        '',
+    ]
+    return '\n'.join(header) + '\n'.join(lines) + '\n', all(met for dummy, dummy, dummy, met in targets)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
     parser.add_argument('action', choices=['generate', 'measure'])
-    parser.add_argument('--connections', type=int, default=200, help='number of desired connections (default 200)')
+    parser.add_argument('--connections', type=int, default=200, help='connections of the connections scenario (default 200)')
+    parser.add_argument('--mapped', type=int, default=50, help='connections of the mapped scenario (default 50)')
+    parser.add_argument('--latency', type=float, nargs='+', default=[0.0, 0.05], help='seconds per request (default 0 0.05)')
     parser.add_argument('--repeat', type=int, default=1, help='repetitions; the table shows the median wall time (default 1)')
     parser.add_argument('--work', default=os.path.join(ROOT, '.tmp', 'bench'), help='work directory (default .tmp/bench)')
     parser.add_argument('--results', default=os.path.join(HERE, 'results.md'), help='Markdown output (default benchmark/results.md)')
     args = parser.parse_args(argv)
-    if args.connections < 1 or args.repeat < 1:
-        parser.error('--connections and --repeat must be at least 1')
+    given = list(argv if argv is not None else sys.argv[2:])
+    args.argv = [a for i, a in enumerate(given) if a != '--work' and (i == 0 or given[i - 1] != '--work')]
+    if args.connections < 1 or args.mapped < 1 or args.repeat < 1 or any(value < 0 for value in args.latency):
+        parser.error('--connections, --mapped and --repeat must be at least 1, --latency not negative')
     return generate(args) if args.action == 'generate' else measure(args)
 
 

@@ -10,13 +10,14 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-Usage: bash benchmark/run.sh [--connections N] [--repeat N]
+Usage: bash benchmark/run.sh [--connections N] [--mapped N] [--latency SECONDS...] [--repeat N]
 
-Creates (or re-uses) the ansible-core 2.19 virtualenv .tmp/venv/core-2.19 (the one scripts/test.sh and
-scripts/demo.sh use, from tests/requirements/core-2.19.txt), starts the SuperOffice WebAPI emulator with
-two empty on-site tenants, and converges N connections (default 200) on each: with the
-superoffice.crm.erpsync role (BenchRole) and with plain ansible.builtin.uri (BenchUri), from scratch
-and again unchanged. Prints a Markdown table and writes it to benchmark/results.md.
+Creates (or re-uses) the virtualenv of the newest ansible-core line (.tmp/venv/core-2.21, the one
+scripts/test.sh and scripts/demo.sh use), starts the SuperOffice WebAPI emulator with three empty on-site
+tenants, and at each latency (default 0 and 0.05 s per request) converges N connections (default 200) and a
+started engine with the superoffice.crm.erpsync role (BenchRole) and with plain ansible.builtin.uri
+(BenchUri), and M mapped connections (default 50, 3 actor types x 20 fields) with the role (BenchMapped),
+from scratch and again unchanged. Prints a Markdown table and writes it to benchmark/results.md.
   --repeat N   run everything N times and report the median wall time (default 1)
 USAGE
 }
@@ -27,7 +28,6 @@ if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
 fi
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CORE="2.19"
 WORK="${ROOT}/.tmp/bench"
 
 # shellcheck source=scripts/lib/emulator.sh
@@ -39,7 +39,7 @@ trap 'exit 143' TERM
 
 # shellcheck source=scripts/lib/venv.sh
 source "${ROOT}/scripts/lib/venv.sh"
-VENV="$(core_venv "${CORE}")"
+VENV="$(core_venv "${NEWEST_CORE}")"
 export PATH="${VENV}/bin:${PATH}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 

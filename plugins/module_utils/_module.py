@@ -19,7 +19,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._client import Web
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import Applier, PlanError, tenant_lock
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import find_connection
 
-URL_OPTIONS = ('url', 'environment_url')
+URL_OPTIONS = ('url', 'environment_url', 'connector_url')
 # How ansible-core shows the value of a no_log option; echoed the same way so that every collection's output reads alike.
 NO_LOG_MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 # Options whose values may hold connector secrets in any shape (a dict of config values, or a string by mistake).

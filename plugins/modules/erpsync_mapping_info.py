@@ -78,18 +78,31 @@ connection:
   sample: {"id": 7, "name": "Visma.net production"}
 mappings:
   description:
-    - One entry per actor type, in the shape of M(superoffice.crm.erpsync_actor_mapping)'s options (plus the connection id and
-      the SuperOffice entity). RV(mappings[].fields) holds the fields that are mapped, flagged or have defaults.
+    - One entry per actor type, exactly in the shape of the options of M(superoffice.crm.erpsync_actor_mapping) (and of the items
+      of the role's C(mappings)), C(actor_type), C(active) and C(fields), so that it can be fed back as it is.
+      RV(mappings[].fields) holds the fields that are mapped, flagged or have defaults.
   returned: success
   type: list
   elements: dict
-  sample: [{"connection_id": 7, "actor_type": "Customer", "crm_actor_type": "Contact", "active": true,
+  sample: [{"actor_type": "Customer", "active": true,
             "fields": [{"erp_field": "Name", "crm_field": "contact.name", "direction": "both", "show_in_search": true,
                         "show_in_erp_tab": false}]}]
+crm_actor_types:
+  description: The SuperOffice entity each actor type of RV(mappings) is synchronized with.
+  returned: success
+  type: dict
+  sample: {"Customer": "Contact", "Person": "Person"}
 list_mappings:
   description:
-    - Every mapped list, in the shape of M(superoffice.crm.erpsync_list_mapping)'s O(superoffice.crm.erpsync_list_mapping#module:lists)
-      (SuperOffice items by id, V(null) for no selection), with the actor type and SuperOffice list; empty unless O(include_lists=true).
+    - Every mapped list, exactly in the shape of O(superoffice.crm.erpsync_list_mapping#module:lists) (each C(erp_field), or
+      C(erp_list) when the field is not known, and C(items), SuperOffice items by id, V(null) for no selection), so that it can
+      be fed back as it is; empty unless O(include_lists=true).
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"erp_field": "CustomerClass", "items": {"A": 1, "B": 2, "C": null}}]
+list_details:
+  description: The same lists with what they connect, C(erp_list), C(erp_field), C(actor_type) and the SuperOffice list C(crm_list).
   returned: success
   type: list
   elements: dict
@@ -100,6 +113,7 @@ list_mappings:
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import ERP_ACTOR_TYPES
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.export import read_mappings
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import list_option
 
 
 def main():
@@ -116,8 +130,10 @@ def main():
     record = module.connection_record(params['connection'])
     mappings, lists = module.read_or_fail(read_mappings, module.api(), record['ErpConnectionId'], params['actor_types'],
                                           params['include_defaults'], params['include_lists'], params['concurrency'])
-    module.exit_json(changed=False, connection=dict(id=record['ErpConnectionId'], name=record.get('DisplayName')), mappings=mappings,
-                     list_mappings=lists)
+    module.exit_json(changed=False, connection=dict(id=record['ErpConnectionId'], name=record.get('DisplayName')),
+                     mappings=[dict(actor_type=m['actor_type'], active=m['active'], fields=m['fields']) for m in mappings],
+                     crm_actor_types=dict((m['actor_type'], m['crm_actor_type']) for m in mappings),
+                     list_mappings=[list_option(entry) for entry in lists], list_details=lists)
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@
 #   emulator_stop                   # also runs automatically on EXIT
 #
 # emulator_start exports:
-#   SUPEROFFICE_EMULATOR_URL   http://127.0.0.1:PORT
+#   SUPEROFFICE_EMULATOR_URL   http://127.0.0.1:PORT (https:// with TLS)
 #   SUPEROFFICE_EMULATOR_PORT  PORT
 #   SUPEROFFICE_EMULATOR_PID   pid of the emulator process
 #   SUPEROFFICE_EMULATOR_DATA  absolute path of the data file
@@ -29,6 +29,8 @@
 #   SUPEROFFICE_EMULATOR_NO_TRAP=1  do not register the EXIT trap (call
 #                                emulator_stop yourself)
 #   SUPEROFFICE_EMULATOR_KEEP=1  keep the emulator's temp dir (logs) after stop
+#   SUPEROFFICE_EMULATOR_TLS_CERT, SUPEROFFICE_EMULATOR_TLS_KEY  serve HTTPS with this
+#                                PEM certificate and key (SUPEROFFICE_EMULATOR_URL is then https://)
 #
 # The file is both sourceable and executable (sanity's shebang test wants an
 # executable with a shebang); executing it only prints this help.
@@ -85,8 +87,13 @@ emulator_start() {
     export SUPEROFFICE_EMULATOR_OUT="${tmpdir}/emulator.out"
     export SUPEROFFICE_EMULATOR_DATA="${data}"
 
+    local scheme=http tls=()
+    if [[ -n "${SUPEROFFICE_EMULATOR_TLS_CERT:-}" ]]; then
+        scheme=https
+        tls=(--tls-cert "${SUPEROFFICE_EMULATOR_TLS_CERT}" --tls-key "${SUPEROFFICE_EMULATOR_TLS_KEY}")
+    fi
     PYTHONPATH="${root}${PYTHONPATH:+:${PYTHONPATH}}" "${python}" -m emulator \
-        --port 0 --port-file "${port_file}" --data "${data}" --log "${SUPEROFFICE_EMULATOR_LOG}" \
+        --port 0 --port-file "${port_file}" --data "${data}" --log "${SUPEROFFICE_EMULATOR_LOG}" "${tls[@]}" \
         >"${SUPEROFFICE_EMULATOR_OUT}" 2>&1 </dev/null &
     export SUPEROFFICE_EMULATOR_PID=$!
 
@@ -122,7 +129,7 @@ emulator_start() {
         port="$(tr -dc '0-9' <"${port_file}")"
     done
     export SUPEROFFICE_EMULATOR_PORT="${port}"
-    export SUPEROFFICE_EMULATOR_URL="http://127.0.0.1:${port}"
+    export SUPEROFFICE_EMULATOR_URL="${scheme}://127.0.0.1:${port}"
     _emulator_log "started (pid ${SUPEROFFICE_EMULATOR_PID}) at ${SUPEROFFICE_EMULATOR_URL} with $(basename "${data}")"
 }
 

@@ -15,7 +15,7 @@ import copy
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, FIELD_ACCESS, enum_name, writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, PlanError, Step, invalid, module_spec, validate_items)
+    DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, PlanError, Step, invalid, module_spec, run_concurrently, validate_items)
 
 ACTOR_TYPE_CHOICES = list(ERP_ACTOR_TYPES[1:])
 DIRECTIONS = {'to_crm': (True, False), 'to_erp': (False, True), 'both': (True, True), 'none': (False, False)}
@@ -146,10 +146,11 @@ class ActorMappings(Kind):
         if errors:
             raise invalid(errors)
         try:
-            for item in self.items:
-                if not item.params['refresh_fields'] and self._conn_id(item):
-                    self._read_item(item)
-                    self._check(item)
+            # One read per mapping (and per default asked for), at once for different mappings.
+            ready = [item for item in self.items if not item.params['refresh_fields'] and self._conn_id(item)]
+            run_concurrently(self._read_item, ready, self.module.params.get('concurrency') or 1)
+            for item in ready:
+                self._check(item)
         except WebAPIError as e:
             raise PlanError(e.message + '. Nothing was changed', e.result_fields())
         errors = [e for item in self.items for e in item.errors]
@@ -230,9 +231,8 @@ class ActorMappings(Kind):
         if stage == REFRESH_FIELDS:
             return [self._refresh_step(item) for item in self.items if item.params['refresh_fields'] and self._conn_id(item)]
         if stage == MAPPINGS:
-            for item in self.items:
-                if item.pending and not item.blocked:
-                    self._read_pending(item)
+            run_concurrently(self._read_pending, [item for item in self.items if item.pending and not item.blocked],
+                             self.module.params.get('concurrency') or 1)
             return [step for step in (self._mapping_step(item) for item in self.items if not item.blocked) if step is not None]
         if stage == DEFAULTS:
             return [step for item in self.items if not item.blocked and item.mapping is not None for step in self._default_steps(item)]

@@ -246,7 +246,8 @@ class Connectors(Kind):
                 code, 'the server gives no other meaning for it')))
 
     def facts(self, item):
-        if item.params['state'] == 'absent' or item.final is None:
+        # A connector whose delete was refused is still there: shown as it is.
+        if item.final is None or (item.params['state'] == 'absent' and not item.failed):
             return None
         return connector_facts(item.final)
 

@@ -15,7 +15,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._agent import ERP_
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import run_concurrently
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import mapping_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import engine_facts
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import list_facts
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import list_facts, list_option
 from ansible_collections.superoffice.crm.plugins.module_utils._values import is_secret_type, same_config_value, field_type_name
 
 
@@ -43,7 +43,11 @@ def read_mappings(api, conn_id, actor_types=None, include_defaults=False, includ
 
 def placeholder(*parts):
     """A vault variable name for a secret: vault_<connection>_<field>, lowercase, letters, digits and underscores."""
-    return 'vault_' + '_'.join(re.sub(r'[^a-z0-9]+', '_', ('%s' % p).lower()).strip('_') or 'x' for p in parts)
+    return 'vault_' + '_'.join(slug(p) for p in parts)
+
+
+def slug(text):
+    return re.sub(r'[^a-z0-9]+', '_', ('%s' % text).lower()).strip('_') or 'x'
 
 
 def export_connection(api, listed, names, include_mappings, placeholders):
@@ -64,8 +68,12 @@ def export_connection(api, listed, names, include_mappings, placeholders):
     for key, value in sorted((record.get('ConfigFields') or {}).items()):
         field = by_key.get(key)
         if field is None or is_secret_type(field.get('FieldType')):
-            # Never the value: the server may show it. A variable to fill in the vault instead.
-            name = placeholder(record.get('DisplayName'), key)
+            # Never the value: the server may show it. A variable to fill in the vault instead; its name carries the
+            # connection id when another live connection's name gives the same variable name.
+            parts = [record.get('DisplayName'), key]
+            if [slug(n) for n in names].count(slug(record.get('DisplayName') or '')) > 1:
+                parts.insert(1, record['ErpConnectionId'])
+            name = placeholder(*parts)
             placeholders.append(name)
             config[key] = '{{ %s }}' % name
         elif not same_config_value(value or '', field.get('DefaultValue') or '', field_type_name(field.get('FieldType'))) or \
@@ -81,9 +89,8 @@ def export_connection(api, listed, names, include_mappings, placeholders):
                     for m in mappings if m['active'] or m['fields']]
         if exported:
             item['mappings'] = exported
-        chosen = [dict(dict(erp_field=entry['erp_field']) if 'erp_field' in entry else dict(erp_list=entry['erp_list']),
-                       items=dict((k, v) for k, v in entry['items'].items() if v is not None))
-                  for entry in lists]
+        chosen = [dict(option, items=dict((k, v) for k, v in option['items'].items() if v is not None))
+                  for option in (list_option(entry) for entry in lists)]
         chosen = [entry for entry in chosen if entry['items']]
         if chosen:
             item['list_mappings'] = chosen

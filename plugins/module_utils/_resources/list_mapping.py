@@ -17,7 +17,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import CARRIER_METADATA
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    LIST_MAPPINGS, Item, ItemFailure, Kind, PlanError, Step, invalid, module_spec, validation_errors)
+    LIST_MAPPINGS, Item, ItemFailure, Kind, PlanError, Step, invalid, module_spec, run_concurrently, validation_errors)
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
 LIST_OPTIONS = dict(
@@ -63,6 +63,13 @@ def list_facts(entry, field_keys=None):
     return facts
 
 
+def list_option(facts):
+    """A list mapping as the ``lists`` option takes it: by ERP field when it is known (one ERP list may serve two fields),
+    else by ERP list."""
+    key = dict(erp_field=facts['erp_field']) if facts.get('erp_field') else dict(erp_list=facts['erp_list'])
+    return dict(key, items=dict(facts['items']))
+
+
 def list_mapping_item(params, label='list_mappings', parent=None, errors=None):
     """A desired set of list mappings of one connection, its options checked (no request needed)."""
     item = Item(params, None, '%s: ' % label if parent is not None else '', parent)
@@ -99,11 +106,11 @@ class ListMappings(Kind):
         if errors:
             raise invalid(errors)
         try:
-            for item in self.items:
-                # A connection whose field mappings change in this run gets its list fields from them: read it after.
-                if self._conn_id(item) and not self._mappings_change(item):
-                    self._read_item(item)
-                    self._plan(item)
+            # A connection whose field mappings change in this run gets its list fields from them: read it after.
+            ready = [item for item in self.items if self._conn_id(item) and not self._mappings_change(item)]
+            run_concurrently(self._read_item, ready, self.module.params.get('concurrency') or 1)
+            for item in ready:
+                self._plan(item)
         except WebAPIError as e:
             raise PlanError(e.message + '. Nothing was changed', e.result_fields())
         errors = [e for item in self.items for e in item.errors]
@@ -221,32 +228,36 @@ class ListMappings(Kind):
     def steps(self, stage):
         if stage != LIST_MAPPINGS:
             return []
-        steps = []
-        for item in self.items:
-            if item.blocked:
-                continue
-            if item.pending:
-                self._read_pending(item)
-                if item.blocked or item.container is None:
-                    continue
-            step = self._save_step(item)
-            if step is not None:
-                steps.append(step)
-        return steps
+        pending = [item for item in self.items if item.pending and not item.blocked]
+        run_concurrently(self._read_pending, pending, self.module.params.get('concurrency') or 1)
+        for item in pending:
+            self._plan_pending(item)
+        return [step for step in (self._save_step(item) for item in self.items
+                                  if not item.blocked and (item.container is not None or getattr(item, 'predicted_only', False)))
+                if step is not None]
 
     def _read_pending(self, item):
+        """The list mappings of a connection made or mapped in this run, read now (in check mode, a connection that would be
+        created has none: every given list would be set)."""
         try:
             if self._conn_id(item):
                 self._read_item(item)
-                self._plan(item)
-                if item.errors:
-                    item.fail('; '.join(e[len(item.where):] for e in item.errors))
             elif item.params['lists']:
-                # Check mode, a connection that would be created: every given list would be set.
                 item.pending = False
                 item.predicted_only = True
         except WebAPIError as e:
             item.fail(e.message, e.result_fields())
+
+    def _plan_pending(self, item):
+        if item.blocked or item.container is None:
+            return
+        try:
+            self._plan(item)
+        except WebAPIError as e:
+            item.fail(e.message, e.result_fields())
+            return
+        if item.errors:
+            item.fail('; '.join(e[len(item.where):] for e in item.errors))
 
     def _save_step(self, item):
         if getattr(item, 'predicted_only', False):

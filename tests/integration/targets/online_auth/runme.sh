@@ -91,7 +91,9 @@ source ../setup_emulator/emulator.sh
 unset SUPEROFFICE_URL SUPEROFFICE_USERNAME SUPEROFFICE_PASSWORD
 
 started="$(date -u +%s)"
-ansible-playbook -i "${INVENTORY_PATH:-localhost,}" playbook.yml -e "@${work}/vars.json" -vvv "$@" 2>&1 | tee "${work}/play.log"
+# With invocation in every result (ansible-core 2.21 leaves it out unless asked), so the search below covers the arguments too.
+ANSIBLE_INJECT_INVOCATION=1 ansible-playbook -i "${INVENTORY_PATH:-localhost,}" playbook.yml -e "@${work}/vars.json" -vvv "$@" 2>&1 \
+    | tee "${work}/play.log"
 finished="$(date -u +%s)"
 
 # Every secret of the run, one per line: the options, the key material, the signatures a signed

@@ -5,7 +5,7 @@
 
 """Completeness of the erpsync role against the module it runs (a role that drops a module option is a bug).
 
-Usage: python pass_through.py ROLE_TASKS_FILE  (reads ``ansible-doc -j`` of the modules and the role itself)
+Usage: python pass_through.py ROLE_DIR  (reads ``ansible-doc -j`` of the modules and the role's tasks and vars)
 
 * every connection option (the options of the webapi doc fragment, as erpsync_engine_info has them) has a role
   variable ``superoffice_<option>`` with the same type and choices, and the role passes it to erpsync_tenant;
@@ -18,6 +18,7 @@ from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -70,7 +71,7 @@ def compare_items(path, module_items, role_items, problems):
 
 
 def main():
-    tasks = open(sys.argv[1]).read()
+    tasks = ''.join(open(os.path.join(sys.argv[1], part, 'main.yml')).read() for part in ('tasks', 'vars'))
     tenant = ansible_doc('module', TENANT)['doc']['options']
     connection_options = sorted(ansible_doc('module', CONNECTION_ONLY)['doc']['options'])
     role = ansible_doc('role', ROLE)['entry_points']['main']['options']
@@ -87,7 +88,7 @@ def main():
             problems.append('%s: %s is %r in the module but %r in the role' % (variable, key, tenant[option].get(key), role[variable].get(key)))
         # The role builds the module defaults from a dict of 'option': superoffice_option entries.
         if not re.search(r"'%s': %s\b" % (re.escape(option), re.escape(variable)), tasks):
-            problems.append('roles/erpsync/tasks/main.yml does not pass %s as the option %s' % (variable, option))
+            problems.append('roles/erpsync/vars/main.yml does not pass %s as the option %s' % (variable, option))
 
     for option in sorted(set(tenant) - set(connection_options)):
         variable = MODULE_VARIABLES.get(option) or ROLE_COMPUTED.get(option)

@@ -159,7 +159,7 @@ in_output no_identity 'connections[1]: one of the following is required: id, nam
 # 8. Connection variables reach the module. pass_through.py compares the role with the modules' documented
 #    options (every option has its variable and is passed); the runs below check, from the module arguments
 #    recorded by the callback and from the request log, that the values really arrive.
-python3 pass_through.py "${SUPEROFFICE_COLLECTION_ROOT}/roles/erpsync/tasks/main.yml"
+python3 pass_through.py "${SUPEROFFICE_COLLECTION_ROOT}/roles/erpsync"
 read -r TICKET ACCESS_TOKEN APP_TOKEN < <(python3 - "${SUPEROFFICE_EMULATOR_DATA}" <<'PYEOF'
 import json
 import sys

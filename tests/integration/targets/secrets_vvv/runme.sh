@@ -37,7 +37,9 @@ new_secret SO_SECRET_STORED_ONSITE "S3cr3t-stored-onsite-${RUN_ID}"
 new_secret SO_SECRET_STORED_PILOT "S3cr3t-stored-pilot-${RUN_ID}"
 new_secret SO_SECRET_STORED_VISMA "S3cr3t-stored-visma-${RUN_ID}"
 new_secret SO_SECRET_STORED_TRIPLETEX "S3cr3t-stored-tripletex-${RUN_ID}"
-for name in CREATE ROTATED CHECK BULK_1 BULK_2 REFUSED UNKNOWN TYPO BADTYPE ONLINE BEARER ROLE ROLE_REFUSED RETRY; do
+new_secret SO_SECRET_CONNECTOR_URL_PASSWORD "S3cr3t-connector-url-${RUN_ID}"
+for name in CREATE ROTATED CHECK BULK_1 BULK_2 REFUSED UNKNOWN TYPO BADTYPE ONLINE BEARER ROLE ROLE_REFUSED RETRY TENANT REFLECT \
+    TEST_REFLECT; do
     new_secret "SO_SECRET_CONFIG_${name}" "S3cr3t-config-${name,,}-${RUN_ID}"
 done
 export SO_SECRET_NAMES="${secret_names[*]}"
@@ -124,17 +126,24 @@ print('\n'.join(keep[-120:]))
 PYEOF
 }
 
+# Each playbook runs twice: as ansible-core runs it by default (2.21 leaves invocation out of results) and with
+# ANSIBLE_INJECT_INVOCATION=1 (invocation in every result, as 2.19 and 2.20 always have it).
 status=0
-for playbook in modules roles; do
-    if ! ansible-playbook -i "${INVENTORY_PATH:-localhost,}" -vvv --diff "${playbook}.yml" "$@" >"${WORK}/${playbook}.out" 2>&1; then
-        echo "${playbook}.yml failed; its output, secrets replaced by their names:" >&2
-        show "${WORK}/${playbook}.out" >&2
-        status=1
-    fi
+for inject in 0 1; do
+    # Each round starts from the data file's state.
+    python3 -c 'import os, urllib.request; urllib.request.urlopen(urllib.request.Request(os.environ["SUPEROFFICE_EMULATOR_URL"] + "/_emulator/reset", method="POST"), timeout=10)'
+    for playbook in modules roles; do
+        if ! ANSIBLE_INJECT_INVOCATION="${inject}" ansible-playbook -i "${INVENTORY_PATH:-localhost,}" -vvv --diff "${playbook}.yml" "$@" \
+            >"${WORK}/${playbook}-${inject}.out" 2>&1; then
+            echo "${playbook}.yml (ANSIBLE_INJECT_INVOCATION=${inject}) failed; its output, secrets replaced by their names:" >&2
+            show "${WORK}/${playbook}-${inject}.out" >&2
+            status=1
+        fi
+    done
 done
 
 # The -vvv output shows each module's arguments (invocation.module_args): the secrets must be there, masked.
-python3 - "${WORK}/modules.out" <<'PYEOF' || status=1
+python3 - "${WORK}/modules-1.out" <<'PYEOF' || status=1
 import re
 import sys
 
@@ -154,7 +163,7 @@ if missing:
 print('-vvv module arguments: secrets shown masked')
 PYEOF
 
-search "${WORK}/modules.out" "${WORK}/roles.out" "${SUPEROFFICE_EMULATOR_LOG}" || status=1
+search "${WORK}"/modules-*.out "${WORK}"/roles-*.out "${SUPEROFFICE_EMULATOR_LOG}" || status=1
 
 # Control: the secrets really reached the tenant (the admin API shows stored config in clear), and the search
 # finds them there; a search that cannot find anything would prove nothing.
@@ -175,7 +184,8 @@ if search "${WORK}/state.json" >"${WORK}/control.out"; then
     echo "control failed: no secret found in the tenant state, so the search proves nothing" >&2
     status=1
 fi
-for name in SO_SECRET_CONFIG_RETRY SO_SECRET_CONFIG_BULK_2 SO_SECRET_CONFIG_ROLE SO_SECRET_CONFIG_ONLINE SO_SECRET_CONFIG_BEARER; do
+for name in SO_SECRET_CONFIG_RETRY SO_SECRET_CONFIG_BULK_2 SO_SECRET_CONFIG_ROLE SO_SECRET_CONFIG_ONLINE SO_SECRET_CONFIG_BEARER \
+    SO_SECRET_CONFIG_TENANT; do
     if ! grep -q -F "${name} appears" "${WORK}/control.out"; then
         echo "control failed: ${name} was not stored on the tenant" >&2
         status=1

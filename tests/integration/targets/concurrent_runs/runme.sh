@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Runs that meet on one tenant. Two role runs started at once on the same 100-connection definition: the second waits for
+# the first (a lock per tenant on the controller) and then finds nothing to do, so every connection exists once. A run
+# that would wait longer than lock_timeout fails without a request. The writes of a run go out several at once
+# (superoffice_concurrency), with the same requests as one after the other.
+
+set -eux
+set -o pipefail
+
+source ../setup_emulator/emulator.sh
+
+WORK="${OUTPUT_DIR:-$(mktemp -d)}/concurrent_runs"
+rm -rf "${WORK}"
+mkdir -p "${WORK}"
+export ANSIBLE_NOCOLOR=1
+INVENTORY="${INVENTORY_PATH:-localhost,}"
+
+admin() {
+    python3 - "$@" <<'PYEOF'
+import os
+import sys
+import urllib.request
+
+method, path = sys.argv[1], sys.argv[2]
+request = urllib.request.Request(os.environ['SUPEROFFICE_EMULATOR_URL'] + path, method=method)
+with urllib.request.urlopen(request, timeout=10) as response:
+    if method == 'GET':
+        sys.stdout.write(response.read().decode('utf-8'))
+PYEOF
+}
+
+recap() {
+    sed -n -E "s/^localhost +:.* ${2}=([0-9]+).*/\\1/p" "${WORK}/${1}.out" | tail -n 1
+}
+
+requests() {
+    admin GET '/_emulator/requests?tenant=SuperOffice' | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+}
+
+python3 - >"${WORK}/tenant.json" <<'PYEOF'
+import json
+
+print(json.dumps({'erpsync_engine_state': 'running', 'erpsync_engine_interval': 'PT5M', 'erpsync_connections': [
+    {'name': 'Parallel %03d' % n, 'connector': 'Visma.net', 'description': 'Run %03d' % n, 'active': n % 3 == 0,
+     'config': {'CompanyId': str(9000 + n), 'ClientId': 'par-%03d' % n, 'ClientSecret': 'parallel-secret-%03d' % n},
+     'update_secrets': 'on_create'} for n in range(1, 101)]}))
+PYEOF
+
+# 1. Two runs at once, with a little latency so that they overlap.
+admin POST /_emulator/tenants/SuperOffice/reset
+admin DELETE /_emulator/requests
+python3 -c 'import os, urllib.request; urllib.request.urlopen(urllib.request.Request(os.environ["SUPEROFFICE_EMULATOR_URL"] + "/_emulator/latency", data=b"0.01", method="PUT", headers={"Content-Type": "application/json"}), timeout=10)'
+ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" >"${WORK}/first.out" 2>&1 &
+first=$!
+sleep 2
+ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" >"${WORK}/second.out" 2>&1 &
+second=$!
+wait "${first}"
+wait "${second}"
+cat "${WORK}/first.out" "${WORK}/second.out"
+[[ "$(recap first failed)" == 0 && "$(recap second failed)" == 0 ]]
+[[ "$(recap first changed)" == 1 && "$(recap second changed)" == 0 ]]
+grep -q 'Another run on this controller is changing' "${WORK}/second.out"
+admin GET /_emulator/tenants/SuperOffice | python3 -c '
+import json, sys
+state = json.load(sys.stdin)
+names = [c["DisplayName"] for c in state["connections"] if c["DisplayName"].startswith("Parallel") and not c["Deleted"]]
+assert len(names) == 100 and len(set(names)) == 100, "%d connections, %d names" % (len(names), len(set(names)))
+assert sum(1 for c in state["connections"] if c["DisplayName"].startswith("Parallel") and c["Active"]) == 33
+print("concurrent_runs: 100 connections, each once, 33 active")
+'
+
+# 2. A run that would wait longer than lock_timeout for another one fails at once, having sent nothing.
+python3 hold_lock.py "${SUPEROFFICE_URL}" 6 &
+holder=$!
+sleep 1
+admin DELETE /_emulator/requests
+if ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" -e superoffice_lock_timeout=1 >"${WORK}/locked.out" 2>&1; then
+    echo "the run did not wait for the lock" >&2
+    exit 1
+fi
+wait "${holder}"
+grep -q 'for more than 1.0 s (lock_timeout); nothing was changed' "${WORK}/locked.out"
+[[ "$(requests)" == 0 ]]
+
+# 3. One write at a time or eight at once: the same requests.
+admin DELETE /_emulator/requests
+ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" -e superoffice_concurrency=1 | tee "${WORK}/serial.out"
+serial="$(requests)"
+admin DELETE /_emulator/requests
+ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" -e superoffice_concurrency=8 | tee "${WORK}/parallel.out"
+[[ "$(recap serial changed)" == 0 && "$(recap parallel changed)" == 0 ]]
+[[ "$(requests)" == "${serial}" ]]
+echo "concurrent_runs: an unchanged run of 100 connections with config: ${serial} requests, one at a time or eight at once"
