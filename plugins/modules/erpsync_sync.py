@@ -168,18 +168,6 @@ def problems(params):
     return found
 
 
-def connection_id(module, api, connection):
-    """The ErpConnectionId of a live connection given by name or id; fail listing the candidates otherwise."""
-    records = module.read_or_fail(api.get_all_connections, False)
-    number = ascii_int(connection)
-    found = [r for r in records if r['ErpConnectionId'] == number or r.get('DisplayName') == connection]
-    if len(found) != 1:
-        module.fail_json(msg='connection %r %s; live connections: %s' % (
-            connection, 'matches %d connections, give its id' % len(found) if found else 'is not a live connection',
-            ', '.join("'%s' (id %s)" % (r.get('DisplayName'), r['ErpConnectionId']) for r in records) or 'none'), changed=False)
-    return found[0]['ErpConnectionId']
-
-
 def response_facts(answer):
     changes = answer.get('Changes') or {}
 
@@ -212,7 +200,7 @@ def main():
     if params['mode'] in ('resync', 'resync_external'):
         if not params['blank_values']:
             method += 'NoBlankValues'
-        conn_id = connection_id(module, api, params['connection']) if params['connection'] else 0
+        conn_id = module.connection_record(params['connection'])['ErpConnectionId'] if params['connection'] else 0
         if params['mode'] == 'resync':
             body = {'ErpConnectionId': conn_id, 'InternalKeyIds': [ascii_int(k) for k in params['keys'] or []]}
         else:

@@ -6,7 +6,8 @@
 """Shared fixtures: a fake WebAPI that asserts the exact request sequence, and a module runner.
 
 ``webapi.expect(method, body, answer)`` queues one expected POST; any other request, a different body, or
-an expectation left unused at the end fails the test.
+an expectation left unused at the end fails the test. Every ErpSync request body is also checked against the agent's
+Swagger (tests/unit/swagger_contract.py): a body the real server would not take fails any test that sends it.
 """
 
 import contextlib
@@ -22,6 +23,8 @@ from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.superoffice.crm.tests.unit.swagger_contract import CONTRACT
 
 ANY_BODY = object()
 AGENT_PATH = '/api/v1/Agents/ErpSync/'
@@ -70,6 +73,9 @@ class FakeWebAPI(object):
         method = _method or (url.split(AGENT_PATH, 1)[1] if AGENT_PATH in url else url)
         self.calls.append(dict(method=method, body=json, url=url, headers=dict(session.headers), timeout=timeout, query=params,
                                verify=kwargs.get('verify')))
+        if AGENT_PATH in url:
+            problems = CONTRACT.request_problems(method, json, params)
+            assert not problems, 'the request does not match the Swagger: %s' % '; '.join(problems)
         with self.lock:
             assert self.expected, 'unexpected request %s %r (no more requests were expected)' % (method, json)
             want = self._take(method, json)
