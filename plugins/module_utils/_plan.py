@@ -102,6 +102,19 @@ def invalid(errors):
     return PlanError('Nothing was changed; %d problems: %s' % (len(errors), '; '.join(errors)))
 
 
+def read_and_check(items, ready, read, check, concurrency):
+    """Read the ``ready`` items (different objects at once) and check each; a problem found before any write, in an item's
+    options or on the server, ends the run with nothing changed."""
+    check_errors(items)
+    try:
+        run_concurrently(read, ready, concurrency)
+        for item in ready:
+            check(item)
+    except WebAPIError as e:
+        raise PlanError(e.message + '. Nothing was changed', e.result_fields())
+    check_errors(items)
+
+
 def duplicate_errors(items, label, noun, fold=None):
     """Two items that give the same id or name: each object may be listed once (``fold`` compares names, e.g. ignoring case)."""
     errors = []

@@ -49,10 +49,9 @@ def signed_int(value):
         return int(value) if value.is_integer() else None
     text = ('%s' % (value,)).strip()
     sign, digits = (text[0], text[1:]) if text[:1] in ('+', '-') else ('', text)
-    number = ascii_int(digits)
-    if number is None:
+    if ascii_int(digits) is None:
         return None
-    return -number if sign == '-' else number
+    return int(sign + digits)
 
 
 def interval_to_seconds(value):

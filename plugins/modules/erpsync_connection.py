@@ -100,13 +100,13 @@ options:
     elements: int
   test_connection:
     description:
-      - Test the connection whenever the run changes or activates it; if the test answers V(false) the task fails.
+      - Test the connection whenever the run changes or activates it; if a test answers V(false) the task fails.
       - A create or update is tested before it is saved, with C(TestConnectionByConfig) and the config as it will be
-        saved, so a configuration that fails is never saved (as in the admin screen). When a stored Password-type value
-        reads blank and is not given again, the config cannot be tested whole, so the connection is then saved, tested with
-        C(TestConnectionById) and not activated when that fails. An activation alone is tested with
-        C(TestConnectionById).
-      - The test is not run in check mode, nor when nothing changed.
+        saved, so a configuration that fails is never saved (as in the admin screen); after the save the stored
+        connection is tested with C(TestConnectionById), and it is not activated when that fails. When a stored
+        Password-type value reads blank and is not given again, the config cannot be tested whole, so only the test
+        after the save is made. An activation alone is tested with C(TestConnectionById).
+      - The tests are not run in check mode, nor when nothing changed.
     type: bool
     default: false
 notes:

@@ -31,7 +31,8 @@ options:
     description:
       - The connector's name (C(DisplayName)).
       - Without O(id), identifies the connector; an exact match wins, else the name is compared ignoring case (and the
-        connector is then renamed to the spelling given). It must match one connector; if it matches several, give O(id). If it matches none, O(state=present) registers the connector
+        connector is then renamed to the spelling given). It must match one connector; if it matches several, give O(id).
+        If it matches none, O(state=present) registers the connector
         (O(connector_url) is then required).
       - With O(id), the name the connector should have (a rename).
     type: str

@@ -91,27 +91,15 @@ operations:
   elements: str
   sample: ["list mappings updated"]
 list_mappings:
-  description: Every mapped list of the connection after the run, in the shape of O(lists) (SuperOffice items by id).
+  description:
+    - Every mapped list of the connection after the run, in the shape of O(lists) (SuperOffice items by id), each with
+      C(erp_list) (the ERP list's name), C(actor_type) (the ERP actor type of its field), C(crm_list) (the SuperOffice list
+      it maps to) and C(items) (ERP list item id -> SuperOffice list item id, V(null) for no selection).
+    - In Jinja, read the items as C(entry['items']); C(entry.items) is the dictionary's own method.
   returned: success, and on failure when known
   type: list
   elements: dict
-  contains:
-    erp_list:
-      description: The ERP list's name.
-      type: str
-      sample: CustomerClass
-    actor_type:
-      description: The ERP actor type of the list's field.
-      type: str
-      sample: Customer
-    crm_list:
-      description: The SuperOffice list it maps to.
-      type: str
-      sample: Category
-    items:
-      description: ERP list item id -> SuperOffice list item id; V(null) for no selection.
-      type: dict
-      sample: {"A": 1, "B": 2, "C": null}
+  sample: [{"erp_list": "CustomerClass", "actor_type": "Customer", "crm_list": "Category", "items": {"A": 1, "B": 2, "C": null}}]
 diff:
   description: The items of every mapped list before and after, by ERP list, under C(--diff).
   returned: when diff mode is on

@@ -80,7 +80,7 @@ mappings:
   description:
     - One entry per actor type, exactly in the shape of the options of M(superoffice.crm.erpsync_actor_mapping) (and of the items
       of the role's C(mappings)), C(actor_type), C(active) and C(fields), so that it can be fed back as it is.
-      RV(mappings[].fields) holds the fields that are mapped, flagged or have defaults.
+      Its C(fields) are those that are mapped, flagged or have defaults.
   returned: success
   type: list
   elements: dict
@@ -96,7 +96,7 @@ list_mappings:
   description:
     - Every mapped list, exactly in the shape of O(superoffice.crm.erpsync_list_mapping#module:lists) (each C(erp_field), or
       C(erp_list) when the field is not known, and C(items), SuperOffice items by id, V(null) for no selection), so that it can
-      be fed back as it is; empty unless O(include_lists=true).
+      be fed back as it is; empty unless O(include_lists=true). In Jinja, read the items as C(entry['items']).
   returned: success
   type: list
   elements: dict

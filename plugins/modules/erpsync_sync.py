@@ -12,7 +12,7 @@ short_description: Run a SuperOffice ERP Sync synchronization now
 version_added: 0.2.0
 description:
   - Runs a synchronization on demand, as the admin screen's sync buttons do. This is an action, not a desired state; it
-    reports RV(changed=true) whenever it ran.
+    reports C(changed=true) whenever it ran.
   - V(sync_all) (C(SyncAll)) synchronizes every active connection, if automatic synchronization (the engine) is on;
     V(force_sync_all) (C(ForceSyncAll)) does so even when it is off.
   - V(resync) (C(ForceResync)) synchronizes records again, from O(connection) to SuperOffice, or from SuperOffice to every
@@ -27,7 +27,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: In check mode nothing is sent; the module reports that the sync would run (RV(changed=true)) and says so in RV(msg).
+    description: In check mode nothing is sent; the module reports that the sync would run (C(changed=true)) and says so in RV(msg).
   diff_mode:
     support: none
     description: A sync run has no before and after of its own to show.

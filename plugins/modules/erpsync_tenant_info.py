@@ -35,7 +35,7 @@ options:
     type: bool
     default: true
 seealso:
-  - role: superoffice.crm.erpsync
+  - ref: ansible_collections.superoffice.crm.erpsync_role
     description: The role the export is made for.
   - module: superoffice.crm.erpsync_tenant
 '''

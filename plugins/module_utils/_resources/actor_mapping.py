@@ -15,7 +15,7 @@ import copy
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, FIELD_ACCESS, enum_name, writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, PlanError, Step, invalid, module_spec, run_concurrently, validate_items)
+    DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, Step, module_spec, read_and_check, run_concurrently, validate_items)
 
 ACTOR_TYPE_CHOICES = list(ERP_ACTOR_TYPES[1:])
 DIRECTIONS = {'to_crm': (True, False), 'to_erp': (False, True), 'both': (True, True), 'none': (False, False)}
@@ -142,20 +142,10 @@ class ActorMappings(Kind):
         self.connection_of = connection_of
 
     def read(self):
-        errors = [e for item in self.items for e in item.errors]
-        if errors:
-            raise invalid(errors)
-        try:
-            # One read per mapping (and per default asked for), at once for different mappings.
-            ready = [item for item in self.items if not item.params['refresh_fields'] and self._conn_id(item)]
-            run_concurrently(self._read_item, ready, self.module.params.get('concurrency') or 1)
-            for item in ready:
-                self._check(item)
-        except WebAPIError as e:
-            raise PlanError(e.message + '. Nothing was changed', e.result_fields())
-        errors = [e for item in self.items for e in item.errors]
-        if errors:
-            raise invalid(errors)
+        # One read per mapping (and per default asked for), at once for different mappings. A mapping whose connection is
+        # made or refreshed in this run is read when the MAPPINGS stage comes.
+        ready = [item for item in self.items if not item.params['refresh_fields'] and self._conn_id(item)]
+        read_and_check(self.items, ready, self._read_item, self._check, self.module.params.get('concurrency') or 1)
 
     def _conn_id(self, item):
         record = self.connection_of(item)

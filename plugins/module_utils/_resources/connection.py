@@ -149,7 +149,6 @@ def connection_item(params, index=None, errors=None, label='connections'):
     item.unclear = False        # a write had an unclear outcome: the final read must confirm it
     item.connector_item = None  # the tenant's connector item registering its connector in this run
     item.mapping_changed = False
-    item.config_tested = False  # TestConnectionByConfig passed before the save: no second test by id
     if errors:
         item.errors = ['%s%s' % (where, e) for e in errors]
         return item
@@ -504,7 +503,7 @@ class Connections(Kind):
         if stage == TEST:
             return [self._test_step(item) for item in self.items
                     if item.params['state'] == 'present' and item.params['test_connection'] and item.final is not None
-                    and not item.config_tested and (item.operations or self._activation(item))]
+                    and (item.operations or self._activation(item))]
         if stage == ACTIVATE:
             return [self._toggle_step(item, True) for item in self.items if self._activation(item)]
         if stage == UNLISTED:
@@ -693,8 +692,7 @@ class Connections(Kind):
     def _test_config(self, item, connector_id, config):
         """The admin screen's rule: a configuration is saved only after it tested well. TestConnectionByConfig gets the
         connector's id (the new config has no connection yet; see the emulator README for the evidence)."""
-        item.config_tested = bool(self.api.test_connection_config(connector_id, config))
-        if not item.config_tested:
+        if not self.api.test_connection_config(connector_id, config):
             raise ItemFailure('TestConnectionByConfig answered false for connection %s: the connector could not reach the ERP system '
                               'with the new configuration, so nothing was saved' % item_label(item))
 

@@ -128,4 +128,3 @@ def export_tenant(api, include_mappings=True, concurrency=1):
     role_vars = dict(erpsync_engine_state='running' if engine['running'] else 'stopped', erpsync_engine_interval=engine['interval'],
                      erpsync_connectors=connectors, erpsync_connections=connections)
     return role_vars, sorted(set(placeholders))
-

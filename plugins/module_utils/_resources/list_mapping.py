@@ -17,7 +17,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import CARRIER_METADATA
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    LIST_MAPPINGS, Item, ItemFailure, Kind, PlanError, Step, invalid, module_spec, run_concurrently, validation_errors)
+    LIST_MAPPINGS, Item, ItemFailure, Kind, Step, module_spec, read_and_check, run_concurrently, validation_errors)
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
 LIST_OPTIONS = dict(
@@ -102,20 +102,9 @@ class ListMappings(Kind):
         self._crm_lists = {}
 
     def read(self):
-        errors = [e for item in self.items for e in item.errors]
-        if errors:
-            raise invalid(errors)
-        try:
-            # A connection whose field mappings change in this run gets its list fields from them: read it after.
-            ready = [item for item in self.items if self._conn_id(item) and not self._mappings_change(item)]
-            run_concurrently(self._read_item, ready, self.module.params.get('concurrency') or 1)
-            for item in ready:
-                self._plan(item)
-        except WebAPIError as e:
-            raise PlanError(e.message + '. Nothing was changed', e.result_fields())
-        errors = [e for item in self.items for e in item.errors]
-        if errors:
-            raise invalid(errors)
+        # A connection whose field mappings change in this run gets its list fields from them: read it after.
+        ready = [item for item in self.items if self._conn_id(item) and not self._mappings_change(item)]
+        read_and_check(self.items, ready, self._read_item, self._plan, self.module.params.get('concurrency') or 1)
 
     @staticmethod
     def _mappings_change(item):

@@ -125,8 +125,8 @@ def tenant_result(kinds, items, diff_mode):
                     result['diff']['after'].setdefault(key, {})[name] = diff['after']
     if not failures:
         return result, None
-    return result, '%d change%s failed: %s. Applied: %s' % (len(failures), 's' if len(failures) > 1 else '', '; '.join(failures),
-                                                          '; '.join(applied) if applied else 'nothing')
+    return result, '%d change%s failed: %s. Applied: %s' % (
+        len(failures), 's' if len(failures) > 1 else '', '; '.join(failures), '; '.join(applied) if applied else 'nothing')
 
 
 def object_result(kind, item, key, diff_mode):

@@ -72,8 +72,8 @@ def field_id(api, key='CardName'):
 def new_connection():
     return {'ErpConnectionId': 0, 'ErpConnectorId': 1, 'DisplayName': 'Contract', 'DisplayDescription': '', 'Active': False,
             'ConnectionId': '', 'MostRecentTimestamp': '', 'Deleted': False, 'AllAccess': True, 'UserGroupAccessIds': [],
-            'AssociateAccessIds': [], 'ConfigFields': {'ServiceLayerUrl': 'https://sap.example.com/b1s/v1', 'CompanyDb': 'SBO',
-                                                        'UserName': 'sync', 'Password': 'contract-password'}}
+            'AssociateAccessIds': [],
+            'ConfigFields': {'ServiceLayerUrl': 'https://sap.example.com/b1s/v1', 'CompanyDb': 'SBO', 'UserName': 'sync', 'Password': 'contract-password'}}
 
 
 # Method -> function(api) giving (body, query) of a valid request; some prepare the tenant first.

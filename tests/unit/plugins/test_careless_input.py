@@ -57,8 +57,8 @@ def test_non_latin1_header_values_name_the_option(webapi, run_module, option):
     assert webapi.calls == []
 
 
-@pytest.mark.parametrize('name, live', [('visma production', 'Visma production'), ('Visma  production', 'Visma production'),
-                                         (' Visma production', 'Visma production')])
+@pytest.mark.parametrize('name, live', [
+    ('visma production', 'Visma production'), ('Visma  production', 'Visma production'), (' Visma production', 'Visma production')])
 def test_near_duplicate_name_warns_naming_the_live_connection(webapi, run_module, name, live):
     webapi.expect('GetAllConnections', LIST, [{'ErpConnectionId': 4, 'ErpConnectorId': 1, 'DisplayName': live, 'Active': False}])
     webapi.expect('GetAllConnectors', {}, CONNECTORS)

@@ -14,7 +14,7 @@ import tempfile
 import pytest
 
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_connections, erpsync_engine
-from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import LIST, META, connection, listed
+from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import LIST, META, connection
 
 NAMES = ['Bulk %d' % n for n in range(1, 7)]
 FIELDS = [dict(FieldKey='ApiUrl', FieldType='Text', DefaultValue='https://api.example.com', Access='Mandatory')]

@@ -226,12 +226,13 @@ def test_create_fills_a_mandatory_field_from_the_connector_default(webapi, run_m
     assert result['connection']['config'] == {'ApiUrl': 'https://default.example.com'}
 
 
-def test_create_with_test_connection_tests_the_config_once_before_saving(webapi, run_module):
+def test_create_with_test_connection_tests_the_config_before_saving_and_the_connection_before_activating(webapi, run_module):
     expect_create_reads(webapi)
-    # TestConnectionByConfig takes the connector's id: the new connection has none yet (emulator/README.md). The config
-    # it tested is the one saved, so the connection is not tested again by id before it is activated.
+    # TestConnectionByConfig takes the connector's id: the new connection has none yet (emulator/README.md). After the
+    # save, the stored connection is tested too (as the admin screen's edit does), before it is activated.
     webapi.expect('TestConnectionByConfig', {'ErpConnectionId': 3, 'ConfigFields': CREATE_PAYLOAD['Connection']['ConfigFields']}, True)
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
+    webapi.expect('TestConnectionById', by_id(9), True)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [])
     expect_verify(webapi, dict(CREATED, Active=True))
     result = run(run_module, dict(CREATE_ARGS, test_connection=True))

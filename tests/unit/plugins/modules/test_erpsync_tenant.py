@@ -25,8 +25,8 @@ FIELDS = [
 SECRET = 'fortnox-token-secret'
 CONNECTION = dict(name='Fortnox prod', connector='Fortnox', config={'AccessToken': SECRET, 'SyncArticles': True}, update_secrets='on_create',
                   active=True,
-                  mappings=[dict(actor_type='Customer', active=True, fields=[dict(erp_field='Name', crm_field='contact.name', direction='both'),
-                                                                               dict(erp_field='Email', default='info@example.com')])],
+                  mappings=[dict(actor_type='Customer', active=True, fields=[
+                      dict(erp_field='Name', crm_field='contact.name', direction='both'), dict(erp_field='Email', default='info@example.com')])],
                   list_mappings=[dict(erp_list='PriceList', items={'A': 'A customer'})])
 ARGS = dict(connectors=[dict(name='Fortnox', connector_url=FORTNOX)], connections=[CONNECTION], engine_state='running', engine_interval='PT10M')
 ENGINE_STOPPED = dict(META, IsRunning=False, StatusMessage='Stopped', Interval='01:00:00')
