@@ -84,12 +84,19 @@ for module in plugins/modules/*.py; do
         failed=1
     fi
 done
+# ansible-doc -t role on ansible-core 2.20+ warns about a collection inside ansible-core itself
+# (ansible/_internal/ansible_collections/ansible/_protomatter has no MANIFEST.json): not about this collection, and
+# nothing a collection can change. That one line is dropped; any other output still fails the check.
+UPSTREAM_WARNING="ansible_collections/ansible/_protomatter' does not have a MANIFEST.json file"
 for spec in roles/*/meta/argument_specs.yml roles/*/meta/argument_specs.yaml; do
     [[ -e "${spec}" ]] || continue
     role="${spec#roles/}"
     role="${role%%/*}"
     pages=$((pages + 1))
-    if ! ansible-doc -t role "superoffice.crm.${role}" >"${WORK}/page.txt" 2>"${WORK}/stderr.txt" ||
+    rc=0
+    ansible-doc -t role "superoffice.crm.${role}" >"${WORK}/page.txt" 2>"${WORK}/stderr-all.txt" || rc=$?
+    grep -v -F -e "${UPSTREAM_WARNING}" "${WORK}/stderr-all.txt" >"${WORK}/stderr.txt" || true
+    if [[ ${rc} != 0 ]] ||
         [[ -s "${WORK}/stderr.txt" ]] || ! grep -q "superoffice.crm.${role}" "${WORK}/page.txt"; then
         sed 's/^/  /' "${WORK}/stderr.txt"
         echo "FAILED: ansible-doc -t role superoffice.crm.${role}"

@@ -254,8 +254,9 @@ notes:
   - Check mode and diff mode predict exactly what a real run does; objects that would be made in the run have V(null) ids, and the
     mappings of a connection that would be created are predicted from the options given. Nothing is written in check mode.
 seealso:
-  - ref: ansible_collections.superoffice.crm.erpsync_role
-    description: The role that runs this module from role variables.
+  - name: The role superoffice.crm.erpsync
+    description: The role that runs this module from role variables (C(ansible-doc -t role superoffice.crm.erpsync)).
+    link: https://github.com/superoffice-crm/ansible-collection-superoffice-crm/blob/main/docs/reference/erpsync_role.rst
   - module: superoffice.crm.erpsync_tenant_info
     description: Reads a tenant back in this module's shape (the role's variables).
 '''

@@ -35,8 +35,9 @@ options:
     type: bool
     default: true
 seealso:
-  - ref: ansible_collections.superoffice.crm.erpsync_role
-    description: The role the export is made for.
+  - name: The role superoffice.crm.erpsync
+    description: The role the export is made for; its C(export) entry point and the playbook C(superoffice.crm.export) write it to files.
+    link: https://github.com/superoffice-crm/ansible-collection-superoffice-crm/blob/main/docs/reference/erpsync_role.rst
   - module: superoffice.crm.erpsync_tenant
 '''
 

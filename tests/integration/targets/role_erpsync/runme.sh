@@ -207,6 +207,20 @@ if grep -F -e erpsync-system-user-token -e erpsync-not-a-private-key "${WORK}"/s
     echo "a system user secret appears in the output above" >&2
     exit 1
 fi
+# Play-level module_defaults reach the role's module (the environment points to another tenant), role variables win.
+: >"${WORK}/module_defaults.jsonl"
+fresh_tenants
+ANSIBLE_CALLBACKS_ENABLED=erpsync_record ERPSYNC_RECORD_FILE="${WORK}/module_defaults.jsonl" \
+    ansible-playbook -i "${INVENTORY}" module_defaults.yml -e "defaults_ticket=${TICKET}" -e "defaults_app_token=${APP_TOKEN}" \
+    2>&1 | tee "${WORK}/module_defaults.out"
+verify passthrough module_defaults -e tenant=Cust12345 -e expected_scheme=SOTicket -e "expected_path=${REST_PATH}" -e "{\"expected_args\": {
+    \"url\": \"${EMULATOR}/Cust12345\", \"ticket\": \"${MASKED}\", \"app_token\": \"${MASKED}\", \"timeout\": 12.5, \"retries\": 5}}"
+# A misspelt role variable is warned about, naming it; the run goes on.
+fresh_tenants
+converge misspelt -e erpsync_engine_intervall=PT5M -e superoffice_retrys=2
+in_output misspelt 'The variable erpsync_engine_intervall is not one the role superoffice.crm.erpsync takes'
+in_output misspelt 'The variable superoffice_retrys is not one the role superoffice.crm.erpsync takes'
+[[ "$(recap misspelt failed)" == 0 ]]
 # superoffice_password wins over SUPEROFFICE_PASSWORD: a wrong one fails with 401 ...
 fresh_tenants
 converge_fails wrong_password -e superoffice_password=not-the-password

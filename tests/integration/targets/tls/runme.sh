@@ -5,7 +5,8 @@
 #
 # TLS with a private certificate authority, as on-site installations have it: the emulator serves HTTPS with a
 # certificate of a CA made here (openssl). Verified with ca_path (and SUPEROFFICE_CA_PATH, and the REQUESTS_CA_BUNDLE of
-# the requests library); without the CA the task fails naming ca_path; validate_certs=false works and warns.
+# the requests library); without the CA the task fails naming ca_path; validate_certs=false works and warns; and the
+# options win over a REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE that points elsewhere.
 
 set -eux
 set -o pipefail
@@ -32,3 +33,7 @@ ansible-playbook -i "${INVENTORY_PATH:-localhost,}" playbook.yml "$@"
 # The CA from the environment: SUPEROFFICE_CA_PATH (the modules' fallback), then REQUESTS_CA_BUNDLE (the requests library's).
 SUPEROFFICE_CA_PATH="${SUPEROFFICE_TEST_CA}" ansible-playbook -i "${INVENTORY_PATH:-localhost,}" environment.yml "$@"
 REQUESTS_CA_BUNDLE="${SUPEROFFICE_TEST_CA}" ansible-playbook -i "${INVENTORY_PATH:-localhost,}" environment.yml "$@"
+# An environment that points requests at another bundle (as many execution environments do) must not override the
+# options: ca_path still verifies, validate_certs=false still skips verification, and without either the task fails.
+OTHER_BUNDLE="$(python3 -c 'import certifi; print(certifi.where())')"
+REQUESTS_CA_BUNDLE="${OTHER_BUNDLE}" CURL_CA_BUNDLE="${OTHER_BUNDLE}" ansible-playbook -i "${INVENTORY_PATH:-localhost,}" playbook.yml "$@"
