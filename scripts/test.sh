@@ -25,6 +25,9 @@ Stages (in this order):
                every target on the newest line, the targets with the alias
                superoffice/every_line on the older ones (see tests/integration/README.md)
   lint         ansible-lint --profile production --offline
+  extra        antsibull-nox's extra-checks session (no unwanted files in plugins/, the action
+               group webapi complete and documented), with its own pinned venv
+               (tests/requirements/nox.txt); antsibull-nox.toml says which sessions are adopted
   changelog    antsibull-changelog lint; scripts/release-changelog.sh --check (the release
                changelog builds without warnings, in a temporary copy)
   build        ansible-galaxy collection build + install into .tmp/installed,
@@ -45,7 +48,7 @@ Environment:
                                   every line meta/runtime.yml's requires_ansible claims
                                   (each needs a tests/requirements/core-X.Y.txt)
   SUPEROFFICE_TEST_FULL_INTEGRATION=1  every integration target on every line
-  SUPEROFFICE_TEST_STAGES="sanity units integration lint changelog build docs ee"
+  SUPEROFFICE_TEST_STAGES="sanity units integration lint extra changelog build import docs ee demo"
   SUPEROFFICE_TEST_TIMEOUT=1800   per-command timeout in seconds
   SUPEROFFICE_TEST_BUDGET=4800    whole-run budget in seconds: stages that would start
                                   later are reported "not run" (failed), so the summary
@@ -76,7 +79,7 @@ TMP="${ROOT}/.tmp"
 COPY_PARENT="${TMP}/collections"
 COPY="${COPY_PARENT}/ansible_collections/superoffice/crm"
 MATRIX_STAGES=" sanity units integration "
-ALL_STAGES="sanity units integration lint changelog build import docs ee demo"
+ALL_STAGES="sanity units integration lint extra changelog build import docs ee demo"
 STAGES="${SUPEROFFICE_TEST_STAGES:-${ALL_STAGES}}"
 TIMEOUT="${SUPEROFFICE_TEST_TIMEOUT:-1800}"
 BUDGET="${SUPEROFFICE_TEST_BUDGET:-4800}"
@@ -303,6 +306,13 @@ stage_lint() {
     PATH="${venv}/bin:${PATH}" ANSIBLE_LINT_SKIP_VERSION_CHECK=1 \
         ANSIBLE_COLLECTIONS_PATH="${COPY_PARENT}" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
         run ansible-lint --profile production --offline --nocolor
+}
+
+stage_extra() {
+    local venv
+    venv="$(venv_for "${ROOT}/tests/requirements/nox.txt" "${ROOT}/.tmp/venv/nox")"
+    cd "${COPY}"
+    PATH="${venv}/bin:${PATH}" run nox --non-interactive --no-color -s extra-checks
 }
 
 stage_changelog() {

@@ -125,7 +125,7 @@ EXAMPLES = r'''
       - {erp_field: Name, crm_field: contact.name, direction: both, show_in_search: true}
       - {erp_field: OrgNumber, crm_field: contact.orgnr, direction: to_crm}
       - {erp_field: CustomerClass, crm_field: contact.category, direction: to_crm}
-      - {erp_field: Country, crm_field: contact.country, direction: to_crm, default: NO, mandatory: true}
+      - {erp_field: Country, crm_field: contact.country, direction: to_crm, default: "NO", mandatory: true}
       - {erp_field: CustomerNumber, show_in_erp_tab: true}
 
 - name: Map exactly these supplier fields, unmapping every other one

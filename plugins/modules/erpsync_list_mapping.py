@@ -79,7 +79,7 @@ EXAMPLES = r'''
           B: 2                 # by id
           C: null              # no selection
       - erp_field: Country
-        items: {NO: Norway, SE: Sweden}
+        items: {"NO": Norway, "SE": Sweden}   # quoted: a bare NO is the YAML boolean false
     exclusive: true
 '''
 
