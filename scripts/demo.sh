@@ -23,7 +23,8 @@ desired one; the second run must report changed=0, or the script fails.
 Extra arguments go to both ansible-playbook runs (e.g. -v, --check).
 The emulator is stopped when the script exits.
 
-Environment: SUPEROFFICE_DEMO_DATA=FILE to use another data file.
+Environment: SUPEROFFICE_DEMO_DATA=FILE to use another data file;
+SUPEROFFICE_DEMO_CORE=2.19 (or 2.20) to run it on another tested ansible-core line.
 EOF
 }
 
@@ -44,7 +45,7 @@ trap 'exit 143' TERM
 
 # shellcheck source=scripts/lib/venv.sh
 source "${ROOT}/scripts/lib/venv.sh"
-VENV="$(core_venv "${NEWEST_CORE}")"
+VENV="$(core_venv "${SUPEROFFICE_DEMO_CORE:-${NEWEST_CORE}}")"
 export PATH="${VENV}/bin:${PATH}"
 
 # The playbook uses the collection of this checkout: expose it as

@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# erpsync_connection: one ERP connection (present/absent, Active flag, connector, config, access), as the admin screen edits it.
+
 DOCUMENTATION = r'''
 module: erpsync_connection
 short_description: Create, update, activate, deactivate or delete one SuperOffice ERP Sync connection

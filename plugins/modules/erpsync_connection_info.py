@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# erpsync_connection_info: the ERP connections of a tenant, optionally with their config (secrets masked) and sync summary.
+
 DOCUMENTATION = r'''
 module: erpsync_connection_info
 short_description: List the ERP Sync connections of a SuperOffice tenant

@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# erpsync_connections: many ERP connections in one module run (one list read, writes only for what differs).
+
 DOCUMENTATION = r'''
 module: erpsync_connections
 short_description: Converge many SuperOffice ERP Sync connections in one task

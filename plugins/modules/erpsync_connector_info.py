@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# erpsync_connector_info: the connectors of a tenant with their service address and config field metadata.
+
 DOCUMENTATION = r'''
 module: erpsync_connector_info
 short_description: List the ERP Sync connectors of a SuperOffice tenant with their config fields

@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# erpsync_engine: the ERP Sync engine running or stopped, and its polling interval.
+
 DOCUMENTATION = r'''
 module: erpsync_engine
 short_description: Start or stop the SuperOffice ERP Sync engine and set its polling interval

@@ -4,6 +4,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# erpsync_engine_info: reads the ERP Sync engine.
+
 DOCUMENTATION = r'''
 module: erpsync_engine_info
 short_description: Read the state of the SuperOffice ERP Sync engine

@@ -122,3 +122,15 @@ def test_module_documents_action_group_membership(name):
     assert isinstance(action_group, dict), '%s: attributes.action_group is not documented' % name
     assert MEMBERSHIP in (action_group.get('membership') or []), (
         '%s: attributes.action_group.membership does not list %s' % (name, MEMBERSHIP))
+
+
+@pytest.mark.parametrize('name', module_names())
+def test_module_docs_are_yaml(name):
+    # A plain scalar with ': ' in it (description: An action: ...) silently breaks ansible-doc and the docs site.
+    docs = string_assignments(os.path.join(MODULES_DIR, name + '.py'))
+    for part in ('DOCUMENTATION', 'EXAMPLES', 'RETURN'):
+        assert part in docs, '%s has no %s' % (name, part)
+        try:
+            yaml.safe_load(docs[part])
+        except yaml.YAMLError as e:
+            pytest.fail('%s: %s is not valid YAML: %s' % (name, part, e))
