@@ -73,6 +73,7 @@ clean() {
     shift
     printf '+ %s\n' "$*"
     out="$("$@" 2>&1)" || rc=$?
+    out="$(without_upstream_warning <<<"${out}")"
     [[ -z "${out}" ]] || printf '%s\n' "${out}" | sed 's/^/  /'
     if [[ ${rc} != 0 ]] || grep -E -q -i '(^|[^a-z])(warning|error)' <<<"${out}"; then
         echo "FAILED: ${name} (exit ${rc}$([[ -n "${out}" ]] && echo ', see its output above'))"
