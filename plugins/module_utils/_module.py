@@ -17,7 +17,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpS
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient, fail_on_error, webapi_argument_spec
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import Applier, PlanError, tenant_lock
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import find_connection
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import find_connection
 
 URL_OPTIONS = ('url', 'environment_url', 'connector_url')
 # How ansible-core shows the value of a no_log option; echoed the same way so that every collection's output reads alike.

@@ -267,8 +267,9 @@ api_method:
 '''
 
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import (
-    CONNECTION_OPTIONS, CONNECTION_REQUIRED_ONE_OF, Connections, check_items, connection_item, connection_options)
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import Connections
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import (
+    CONNECTION_OPTIONS, CONNECTION_REQUIRED_ONE_OF, check_items, connection_item, connection_options)
 
 
 def main():

@@ -206,7 +206,7 @@ import datetime
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import ERP_ACTOR_TYPES, enum_name
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import run_concurrently
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import connection_facts
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import connection_facts
 
 
 def matches(record, params):

@@ -313,8 +313,9 @@ api_method:
 
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import PlanError
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import (
-    CONNECTION_OPTIONS, Connections, bulk_result, check_items, items_from_list)
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import Connections
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import CONNECTION_OPTIONS, check_items, items_from_list
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_results import bulk_result
 
 
 def main():

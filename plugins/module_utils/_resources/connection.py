@@ -5,196 +5,22 @@
 
 """ERP connections as a resource kind: read with one list call, identified by id or name, compared on the options given,
 changed by the steps deactivate -> test config -> save -> test -> activate; used by erpsync_connection(s) and the tenant.
+The items and their options are in connection_items.py, the modules' results in connection_results.py.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
 import copy
-import re
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    ACTIVATE, DEACTIVATE, SAVE, TEST, UNLISTED, Item, ItemFailure, Kind, PlanError, Step, duplicate_errors, invalid, run_concurrently,
-    validate_items)
-from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int, config_value, field_type_name, same_config_value
-
-# The per-connection options: the options of erpsync_connection and the suboptions of erpsync_connections.connections.
-CONNECTION_OPTIONS = dict(
-    id=dict(type='int'),
-    name=dict(type='str'),
-    state=dict(type='str', choices=['present', 'absent'], default='present'),
-    active=dict(type='bool'),
-    connector=dict(type='str'),
-    description=dict(type='str'),
-    config=dict(type='dict'),
-    update_secrets=dict(type='str', choices=['always', 'on_create'], default='always', no_log=False),
-    all_access=dict(type='bool'),
-    user_group_ids=dict(type='list', elements='int'),
-    associate_ids=dict(type='list', elements='int'),
-    test_connection=dict(type='bool', default=False),
-)
-CONNECTION_REQUIRED_ONE_OF = [['id', 'name']]
-
-# Option -> ErpConnection carrier field, for the fields compared as they are.
-_PLAIN_FIELDS = (('name', 'DisplayName'), ('description', 'DisplayDescription'), ('all_access', 'AllAccess'))
-_ID_LIST_FIELDS = (('user_group_ids', 'UserGroupAccessIds'), ('associate_ids', 'AssociateAccessIds'))
-
-# Column sizes of ErpConnection.DisplayName/DisplayDescription and ConnectionConfigField.FieldKey/FieldValue.
-MAX_DISPLAY_TEXT = 254
-MAX_CONFIG_KEY = 254
-MAX_CONFIG_VALUE = 1023
-
-OP_CREATED = 'created'
-OP_UPDATED = 'updated'
-OP_DELETED = 'deleted'
-OP_ACTIVATED = 'activated'
-OP_DEACTIVATED = 'deactivated'
-OP_DEACTIVATED_FOR_CONFIG = 'deactivated for config change'
-OP_REACTIVATED = 'reactivated'
-TOGGLES = (OP_ACTIVATED, OP_DEACTIVATED, OP_DEACTIVATED_FOR_CONFIG, OP_REACTIVATED)
-
-
-def connection_options():
-    """A fresh copy of the per-connection option spec."""
-    return copy.deepcopy(CONNECTION_OPTIONS)
-
-
-def mask_config(config, password_keys, given=None):
-    """Config values for output: secret values replaced by the mask.
-
-    A secret shows the mask when the server shows a value or the user gave one (the server may hide stored secrets, so a
-    blank read does not mean "not set"); a blank one stays blank. ``password_keys`` None means the field types are
-    unknown: every value is masked (fail closed).
-    """
-    given = given or {}
-    shown = {}
-    for key, value in (config or {}).items():
-        if password_keys is None or key in password_keys:
-            value = MASK if (value or given.get(key)) else ''
-        shown[key] = value
-    return shown
-
-
-def connection_facts(record, password_keys=(), with_config=True, given_config=None):
-    """The user-facing view of an ErpConnection carrier; ``config`` is None when it was not read."""
-    config = None
-    if with_config:
-        config = mask_config(record.get('ConfigFields') or {}, password_keys, given_config)
-    return dict(
-        id=record.get('ErpConnectionId'),
-        name=record.get('DisplayName') or '',
-        description=record.get('DisplayDescription') or '',
-        active=bool(record.get('Active')),
-        connector_id=record.get('ErpConnectorId'),
-        connection_guid=record.get('ConnectionId') or None,
-        all_access=bool(record.get('AllAccess')),
-        user_group_ids=sorted(record.get('UserGroupAccessIds') or []),
-        associate_ids=sorted(record.get('AssociateAccessIds') or []),
-        deleted=bool(record.get('Deleted')),
-        most_recent_timestamp=record.get('MostRecentTimestamp') or '',
-        config=config,
-    )
-
-
-def describe(record):
-    return "'%s' (id %s)" % (record.get('DisplayName'), record.get('ErpConnectionId'))
-
-
-def reasons_text(reasons):
-    """The server's refusal reasons as one clause (without a final period, so a sentence can go on)."""
-    return '; '.join(('%s' % r).strip().rstrip('.') for r in reasons)
-
-
-def _near(name):
-    """A name as people read it: case and runs of white space do not count (to warn about near-duplicates)."""
-    return re.sub(r'\s+', ' ', (name or '').strip()).casefold()
-
-
-def _check_config_shape(config, errors, where):
-    """Config keys and values that are wrong whatever the connector (before any request)."""
-    for key, value in config.items():
-        key = '%s' % (key,)
-        if not key.strip():
-            errors.append('%sconfig keys must not be empty' % where)
-        elif len(key) > MAX_CONFIG_KEY:
-            errors.append('%sconfig keys must be at most %d characters long' % (where, MAX_CONFIG_KEY))
-        elif value is None:
-            errors.append("%sconfig.%s has no value; give a string ('' for an empty value)" % (where, key))
-        elif not isinstance(value, (str, int, float, bool)):
-            errors.append('%sconfig.%s must be a string, got a %s' % (where, key, type(value).__name__))
-        elif len('%s' % (value,)) > MAX_CONFIG_VALUE:
-            # Never the value itself: it may be a secret.
-            errors.append('%sconfig.%s is %d characters long; the server stores at most %d'
-                          % (where, key, len('%s' % (value,)), MAX_CONFIG_VALUE))
-
-
-def connection_item(params, index=None, errors=None, label='connections'):
-    """A desired connection, its option values checked (no request needed); problems are in ``item.errors``."""
-    where = ''
-    if index is not None:
-        ident = []
-        if isinstance(params.get('name'), str) and params['name']:
-            ident.append("'%s'" % params['name'])
-        if isinstance(params.get('id'), int):
-            ident.append('id %s' % params['id'])
-        where = '%s[%d]%s: ' % (label, index, ' (%s)' % ', '.join(ident) if ident else '')
-    item = Item(params, index, where)
-    item.config = None          # the given config, in the server's form once the connector's field types are known
-    item.connector_id = None    # resolved from params['connector']
-    item.has_config = False     # whether current/final came with ConfigFields (GetConnection), not from the list
-    item.written = {}           # config keys the run writes (for diffs)
-    item.live = None            # the record as the latest fresh read shows it
-    item.unlisted = False       # made for a live connection no item names (exclusive)
-    item.unclear = False        # a write had an unclear outcome: the final read must confirm it
-    item.connector_item = None  # the tenant's connector item registering its connector in this run
-    item.mapping_changed = False
-    if errors:
-        item.errors = ['%s%s' % (where, e) for e in errors]
-        return item
-    if params['id'] is not None and params['id'] < 1:
-        item.errors.append('%sid must be a positive integer, got %d' % (where, params['id']))
-    for option in ('name', 'connector'):
-        if params[option] is not None and not params[option].strip():
-            item.errors.append('%s%s must not be empty' % (where, option))
-    for option in ('name', 'description'):
-        if params[option] is not None and len(params[option]) > MAX_DISPLAY_TEXT:
-            item.errors.append('%s%s is %d characters long; the server stores at most %d'
-                               % (where, option, len(params[option]), MAX_DISPLAY_TEXT))
-    for option in ('user_group_ids', 'associate_ids'):
-        wrong = [i for i in params[option] or [] if i < 1]
-        if wrong:
-            item.errors.append('%s%s must hold positive ids, got %s' % (where, option, ', '.join('%d' % i for i in wrong)))
-    if params['config'] is not None:
-        _check_config_shape(params['config'], item.errors, where)
-    return item
-
-
-def items_from_list(raw_items, options=None, label='connections'):
-    """Validate a list of connection items with the per-connection spec; messages name the item."""
-    return validate_items(raw_items, options or CONNECTION_OPTIONS, lambda params, index, errors: connection_item(params, index, errors, label),
-                          'connection', required_one_of=CONNECTION_REQUIRED_ONE_OF)
-
-
-def problems(items, label='connections'):
-    """Problems found without any request (option values, duplicates)."""
-    return [e for item in items for e in item.errors] + duplicate_errors(items, label, 'connection')
-
-
-def check_items(items, label='connections'):
-    """Raise a PlanError listing every problem found without any request."""
-    errors = problems(items, label)
-    if errors:
-        raise invalid(errors)
-
-
-def item_label(item):
-    record = item.final or item.current
-    if record is not None and record.get('ErpConnectionId') is not None:
-        return describe(record)
-    if item.params.get('name'):
-        return "'%s'" % item.params['name']
-    return 'id %s' % item.params.get('id')
+    ACTIVATE, DEACTIVATE, SAVE, TEST, UNLISTED, ItemFailure, Kind, PlanError, Step, invalid, run_concurrently)
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import (
+    CONNECTION_OPTIONS, ID_LIST_FIELDS, OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DEACTIVATED_FOR_CONFIG, OP_DELETED,
+    OP_REACTIVATED, OP_UPDATED, PLAIN_FIELDS, TOGGLES, check_items, connection_facts, connection_item, describe, item_label, near,
+    reasons_text)
+from ansible_collections.superoffice.crm.plugins.module_utils._values import config_value, field_type_name, same_config_value
 
 
 class Connections(Kind):
@@ -395,11 +221,11 @@ class Connections(Kind):
         for item in self.items:
             params = item.params
             if item.current is None and params['state'] == 'present':
-                near = [r for r in self.live if _near(r.get('DisplayName')) == _near(params['name'])]
-                if near or params['name'] != params['name'].strip():
+                similar = [r for r in self.live if near(r.get('DisplayName')) == near(params['name'])]
+                if similar or params['name'] != params['name'].strip():
                     self.module.warn('%sconnection %r will be created, although %s; names are compared exactly, so check for a '
                                      'typing slip (case or white space)' % (item.where, params['name'], ', '.join(
-                                         'connection %s differs from it only in case or white space' % describe(r) for r in near)
+                                         'connection %s differs from it only in case or white space' % describe(r) for r in similar)
                                          or 'its name starts or ends with white space'))
             if item.current is not None and item.connector_id is not None and item.connector_id != item.current.get('ErpConnectorId'):
                 self.module.warn('%sconnection %s moves from connector id %s to connector id %s. The admin screen offers no such change '
@@ -435,7 +261,7 @@ class Connections(Kind):
         """What differs from the desired state: (carrier field changes, config keys to write)."""
         params = item.params
         changes = {}
-        for option, field in _PLAIN_FIELDS:
+        for option, field in PLAIN_FIELDS:
             want = params[option]
             have = record.get(field)
             have = bool(have) if field == 'AllAccess' else ('' if have is None else have)
@@ -443,7 +269,7 @@ class Connections(Kind):
                 changes[field] = want
         if item.connector_id is not None and record.get('ErpConnectorId') != item.connector_id:
             changes['ErpConnectorId'] = item.connector_id
-        for option, field in _ID_LIST_FIELDS:
+        for option, field in ID_LIST_FIELDS:
             if params[option] is not None and set(record.get(field) or []) != set(params[option]):
                 changes[field] = sorted(set(params[option]))
         written = {}
@@ -811,100 +637,3 @@ class Connections(Kind):
                         value = (value + ' (updated)').strip()
             view[key] = value
         return view
-
-
-def item_result(kind, item, diff_mode):
-    """One item's entry in the bulk module's ``connections`` result."""
-    record = item.final or item.current or {}
-    result = dict(
-        name=record.get('DisplayName') or item.params.get('name'),
-        id=record.get('ErpConnectionId') if record else item.params.get('id'),
-        state=item.params['state'],
-        changed=item.changed,
-        operations=list(item.operations),
-        connection=kind.facts(item),
-    )
-    if diff_mode:
-        result['diff'] = kind.diff(item)
-    if item.failed:
-        result['failed'] = True
-        result['msg'] = item.msg
-    return result
-
-
-def summary(kind):
-    items = kind.items
-
-    def count(operation):
-        return sum(1 for item in items if operation in item.operations)
-
-    return dict(
-        total=len(items),
-        created=count(OP_CREATED),
-        updated=count(OP_UPDATED),
-        deleted=count(OP_DELETED),
-        activated=count(OP_ACTIVATED),
-        deactivated=count(OP_DEACTIVATED),
-        unchanged=sum(1 for item in items if not item.changed and not item.failed),
-        failed=sum(1 for item in items if item.failed),
-        unlisted_deactivated=sum(1 for item in kind.unlisted if item.changed),
-    )
-
-
-def aggregate_diff(kind):
-    before, after = {}, {}
-
-    def key_for(name, conn_id):
-        key = name or 'id %s' % conn_id
-        if key in before or key in after:
-            key = '%s (id %s)' % (key, conn_id)
-        return key
-
-    for item in kind.items + kind.unlisted:
-        if not item.changed:
-            continue
-        record = item.final or item.current or {}
-        diff = kind.diff(item) if not item.unlisted else dict(
-            before=dict(state='present', id=record.get('ErpConnectionId'), name=record.get('DisplayName'), active=True),
-            after=dict(state='present', id=record.get('ErpConnectionId'), name=record.get('DisplayName'), active=False))
-        key = key_for(record.get('DisplayName') or item.params.get('name'), record.get('ErpConnectionId'))
-        before[key] = diff['before']
-        after[key] = diff['after']
-    return dict(before=before, after=after)
-
-
-def bulk_result(kind, diff_mode):
-    """The erpsync_connections result (and the failure message, or None)."""
-    items = kind.items
-    unlisted = [dict(id=i.current['ErpConnectionId'], name=i.current.get('DisplayName')) for i in kind.unlisted if i.changed]
-    unlisted_failed = [dict(id=i.current['ErpConnectionId'], name=i.current.get('DisplayName'), msg=i.msg) for i in kind.unlisted if i.failed]
-    result = dict(changed=any(item.changed for item in items) or bool(unlisted),
-                  connections=[item_result(kind, item, diff_mode) for item in items],
-                  summary=summary(kind), unlisted_deactivated=unlisted)
-    if diff_mode:
-        result['diff'] = aggregate_diff(kind)
-    failures = ['%s%s' % (item.where, item.msg) for item in items if item.failed]
-    failures.extend('unlisted connection %s (id %s): %s' % (f['name'], f['id'], f['msg']) for f in unlisted_failed)
-    if not failures:
-        return result, None
-    result['unlisted_failed'] = unlisted_failed
-    applied = ['%s: %s' % (item_label(item), ', '.join(item.operations)) for item in items if item.changed]
-    applied.extend("'%s' (id %s): deactivated (unlisted)" % (u['name'], u['id']) for u in unlisted)
-    msg = '%d of %d connection changes failed: %s. Applied: %s' % (
-        len(failures), len(items) + len(unlisted) + len(unlisted_failed), '; '.join(failures), '; '.join(applied) if applied else 'nothing')
-    return result, msg
-
-
-def find_connection(api, connection, records=None):
-    """The live connection a name or numeric id names (as ``connection`` options take it); ValueError listing the live ones."""
-    records = api.get_all_connections(False) if records is None else records
-    text = ('%s' % (connection,)).strip()
-    number = ascii_int(text)
-    found = [r for r in records if r['ErpConnectionId'] == number] or [r for r in records if r.get('DisplayName') == text]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise ValueError('connection %r matches %d live connections: %s; give its id' % (
-            connection, len(found), ', '.join(describe(r) for r in found)))
-    raise ValueError('connection %r is not a live connection; live connections: %s' % (
-        connection, ', '.join(describe(r) for r in records) or 'none'))

@@ -10,11 +10,12 @@ Private to this collection (the leading underscore): its interface may change wi
 """
 
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import invalid
-from ansible_collections.superoffice.crm.plugins.module_utils._resources import actor_mapping, connection, connector, list_mapping
+from ansible_collections.superoffice.crm.plugins.module_utils._resources import (
+    actor_mapping, connection, connection_items, connection_results, connector, list_mapping)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import Engine
 from ansible_collections.superoffice.crm.plugins.module_utils._values import interval_to_seconds
 
-TENANT_CONNECTION_OPTIONS = dict(connection.CONNECTION_OPTIONS,
+TENANT_CONNECTION_OPTIONS = dict(connection_items.CONNECTION_OPTIONS,
                                  mappings=dict(type='list', elements='dict'),
                                  list_mappings=dict(type='list', elements='dict'))
 
@@ -22,7 +23,7 @@ TENANT_CONNECTION_OPTIONS = dict(connection.CONNECTION_OPTIONS,
 def tenant_items(params):
     """Every desired object of the tenant, checked without a request; raise PlanError listing every problem."""
     connectors = connector.items_from_list(params['connectors'], 'connectors')
-    connections = connection.items_from_list(params['connections'], TENANT_CONNECTION_OPTIONS, 'connections')
+    connections = connection_items.items_from_list(params['connections'], TENANT_CONNECTION_OPTIONS, 'connections')
     mappings, lists = [], []
     for item in connections:
         label = 'connections[%d]' % item.index
@@ -34,7 +35,7 @@ def tenant_items(params):
         mappings += actor_mapping.items_from_list(item.params.get('mappings'), label + '.mappings', parent=item)
         if item.params.get('list_mappings'):
             lists.append(list_mapping.validate_params(item.params['list_mappings'], label + '.list_mappings', parent=item))
-    errors = connector.problems(connectors) + connection.problems(connections) + [e for item in mappings + lists for e in item.errors]
+    errors = connector.problems(connectors) + connection_items.problems(connections) + [e for item in mappings + lists for e in item.errors]
     seconds = None
     if params['engine_interval'] is not None:
         try:
@@ -84,8 +85,8 @@ def tenant_result(kinds, items, diff_mode):
     connectors, connections, mappings, lists = items[:4]
     connector_kind, connection_kind, mapping_kind, list_kind = kinds[:4]
     engine = kinds[4] if len(kinds) > 4 else None
-    connection_results = connection.bulk_result(connection_kind, diff_mode)[0]
-    for entry, item in zip(connection_results['connections'], connections):
+    bulk = connection_results.bulk_result(connection_kind, diff_mode)[0]
+    for entry, item in zip(bulk['connections'], connections):
         entry['mappings'] = [object_result(mapping_kind, m, 'mapping', diff_mode) for m in mappings if m.parent is item]
         entry['list_mappings'] = [object_result(list_kind, m, 'list_mappings', diff_mode) for m in lists if m.parent is item]
         if item.failed and 'activating' in (item.msg or ''):
@@ -93,15 +94,15 @@ def tenant_result(kinds, items, diff_mode):
             if missing:
                 item.msg = entry['msg'] = '%s. Mandatory fields without a direction: %s' % (item.msg, ', '.join(missing))
     result = dict(changed=False, connectors=[object_result(connector_kind, c, 'connector', diff_mode) for c in connectors],
-                  connections=connection_results['connections'], summary=connection_results['summary'],
-                  unlisted_deactivated=connection_results['unlisted_deactivated'])
+                  connections=bulk['connections'], summary=bulk['summary'],
+                  unlisted_deactivated=bulk['unlisted_deactivated'])
     if engine is not None:
         result['engine'] = engine.result(diff_mode)[0]
     failures, applied = [], []
     for label, objects in (('connectors', connectors), ('connections', connections + connection_kind.unlisted), ('mappings', mappings),
                            ('list mappings', lists)):
         for item in objects:
-            name = 'unlisted connection %s: ' % connection.item_label(item) if getattr(item, 'unlisted', False) else item.where or label + ': '
+            name = 'unlisted connection %s: ' % connection_items.item_label(item) if getattr(item, 'unlisted', False) else item.where or label + ': '
             if item.failed:
                 failures.append('%s%s' % (name, item.msg))
             if item.changed:
@@ -110,10 +111,10 @@ def tenant_result(kinds, items, diff_mode):
         failures.append('engine: %s' % engine.item.msg)
     if engine is not None and engine.item.changed:
         applied.append('engine: %s' % ', '.join(engine.item.operations))
-    result['changed'] = bool(applied) or bool(connection_results['unlisted_deactivated'])
+    result['changed'] = bool(applied) or bool(bulk['unlisted_deactivated'])
     if diff_mode:
         result['diff'] = dict(before={}, after={})
-        for key, diff in (('connections', connection_results.get('diff')), ('engine', (result.get('engine') or {}).get('diff'))):
+        for key, diff in (('connections', bulk.get('diff')), ('engine', (result.get('engine') or {}).get('diff'))):
             if diff and diff['before'] != diff['after']:
                 result['diff']['before'][key], result['diff']['after'][key] = diff['before'], diff['after']
         for key, kind, objects in (('connectors', connector_kind, connectors), ('mappings', mapping_kind, mappings), ('list_mappings', list_kind, lists)):

@@ -9,7 +9,7 @@
 import pytest
 
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import FIELD_OPTIONS, MAPPING_OPTIONS
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import CONNECTION_OPTIONS
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import CONNECTION_OPTIONS
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connector import CONNECTOR_OPTIONS
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import LIST_OPTIONS
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.tenant import TENANT_CONNECTION_OPTIONS

@@ -16,8 +16,8 @@ import yaml
 from ansible.module_utils import basic
 
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule, mask_args, mask_url
-from ansible_collections.superoffice.crm.plugins.module_utils._resources import connection as _connections
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection import (
+from ansible_collections.superoffice.crm.plugins.module_utils._resources import connection_items as _connections
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import (
     CONNECTION_OPTIONS, connection_facts, items_from_list, mask_config)
 
 from ansible.module_utils.common.parameters import PASS_VARS

@@ -1,0 +1,209 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The desired connections: the per-connection options, an item built from them with the problems found before any
+request, a connection found by name or id, and the user-facing views of a connection record (config masked).
+
+Private to this collection (the leading underscore): its interface may change without notice.
+"""
+
+import copy
+import re
+
+from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import Item, duplicate_errors, invalid, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
+
+# The per-connection options: the options of erpsync_connection and the suboptions of erpsync_connections.connections.
+CONNECTION_OPTIONS = dict(
+    id=dict(type='int'),
+    name=dict(type='str'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    active=dict(type='bool'),
+    connector=dict(type='str'),
+    description=dict(type='str'),
+    config=dict(type='dict'),
+    update_secrets=dict(type='str', choices=['always', 'on_create'], default='always', no_log=False),
+    all_access=dict(type='bool'),
+    user_group_ids=dict(type='list', elements='int'),
+    associate_ids=dict(type='list', elements='int'),
+    test_connection=dict(type='bool', default=False),
+)
+CONNECTION_REQUIRED_ONE_OF = [['id', 'name']]
+
+# Option -> ErpConnection carrier field, for the fields compared as they are.
+PLAIN_FIELDS = (('name', 'DisplayName'), ('description', 'DisplayDescription'), ('all_access', 'AllAccess'))
+ID_LIST_FIELDS = (('user_group_ids', 'UserGroupAccessIds'), ('associate_ids', 'AssociateAccessIds'))
+
+# Column sizes of ErpConnection.DisplayName/DisplayDescription and ConnectionConfigField.FieldKey/FieldValue.
+MAX_DISPLAY_TEXT = 254
+MAX_CONFIG_KEY = 254
+MAX_CONFIG_VALUE = 1023
+
+OP_CREATED = 'created'
+OP_UPDATED = 'updated'
+OP_DELETED = 'deleted'
+OP_ACTIVATED = 'activated'
+OP_DEACTIVATED = 'deactivated'
+OP_DEACTIVATED_FOR_CONFIG = 'deactivated for config change'
+OP_REACTIVATED = 'reactivated'
+TOGGLES = (OP_ACTIVATED, OP_DEACTIVATED, OP_DEACTIVATED_FOR_CONFIG, OP_REACTIVATED)
+
+
+def connection_options():
+    """A fresh copy of the per-connection option spec."""
+    return copy.deepcopy(CONNECTION_OPTIONS)
+
+
+def mask_config(config, password_keys, given=None):
+    """Config values for output: secret values replaced by the mask.
+
+    A secret shows the mask when the server shows a value or the user gave one (the server may hide stored secrets, so a
+    blank read does not mean "not set"); a blank one stays blank. ``password_keys`` None means the field types are
+    unknown: every value is masked (fail closed).
+    """
+    given = given or {}
+    shown = {}
+    for key, value in (config or {}).items():
+        if password_keys is None or key in password_keys:
+            value = MASK if (value or given.get(key)) else ''
+        shown[key] = value
+    return shown
+
+
+def connection_facts(record, password_keys=(), with_config=True, given_config=None):
+    """The user-facing view of an ErpConnection carrier; ``config`` is None when it was not read."""
+    config = None
+    if with_config:
+        config = mask_config(record.get('ConfigFields') or {}, password_keys, given_config)
+    return dict(
+        id=record.get('ErpConnectionId'),
+        name=record.get('DisplayName') or '',
+        description=record.get('DisplayDescription') or '',
+        active=bool(record.get('Active')),
+        connector_id=record.get('ErpConnectorId'),
+        connection_guid=record.get('ConnectionId') or None,
+        all_access=bool(record.get('AllAccess')),
+        user_group_ids=sorted(record.get('UserGroupAccessIds') or []),
+        associate_ids=sorted(record.get('AssociateAccessIds') or []),
+        deleted=bool(record.get('Deleted')),
+        most_recent_timestamp=record.get('MostRecentTimestamp') or '',
+        config=config,
+    )
+
+
+def describe(record):
+    return "'%s' (id %s)" % (record.get('DisplayName'), record.get('ErpConnectionId'))
+
+
+def reasons_text(reasons):
+    """The server's refusal reasons as one clause (without a final period, so a sentence can go on)."""
+    return '; '.join(('%s' % r).strip().rstrip('.') for r in reasons)
+
+
+def near(name):
+    """A name as people read it: case and runs of white space do not count (to warn about near-duplicates)."""
+    return re.sub(r'\s+', ' ', (name or '').strip()).casefold()
+
+
+def _check_config_shape(config, errors, where):
+    """Config keys and values that are wrong whatever the connector (before any request)."""
+    for key, value in config.items():
+        key = '%s' % (key,)
+        if not key.strip():
+            errors.append('%sconfig keys must not be empty' % where)
+        elif len(key) > MAX_CONFIG_KEY:
+            errors.append('%sconfig keys must be at most %d characters long' % (where, MAX_CONFIG_KEY))
+        elif value is None:
+            errors.append("%sconfig.%s has no value; give a string ('' for an empty value)" % (where, key))
+        elif not isinstance(value, (str, int, float, bool)):
+            errors.append('%sconfig.%s must be a string, got a %s' % (where, key, type(value).__name__))
+        elif len('%s' % (value,)) > MAX_CONFIG_VALUE:
+            # Never the value itself: it may be a secret.
+            errors.append('%sconfig.%s is %d characters long; the server stores at most %d'
+                          % (where, key, len('%s' % (value,)), MAX_CONFIG_VALUE))
+
+
+def connection_item(params, index=None, errors=None, label='connections'):
+    """A desired connection, its option values checked (no request needed); problems are in ``item.errors``."""
+    where = ''
+    if index is not None:
+        ident = []
+        if isinstance(params.get('name'), str) and params['name']:
+            ident.append("'%s'" % params['name'])
+        if isinstance(params.get('id'), int):
+            ident.append('id %s' % params['id'])
+        where = '%s[%d]%s: ' % (label, index, ' (%s)' % ', '.join(ident) if ident else '')
+    item = Item(params, index, where)
+    item.config = None          # the given config, in the server's form once the connector's field types are known
+    item.connector_id = None    # resolved from params['connector']
+    item.has_config = False     # whether current/final came with ConfigFields (GetConnection), not from the list
+    item.written = {}           # config keys the run writes (for diffs)
+    item.live = None            # the record as the latest fresh read shows it
+    item.unlisted = False       # made for a live connection no item names (exclusive)
+    item.unclear = False        # a write had an unclear outcome: the final read must confirm it
+    item.connector_item = None  # the tenant's connector item registering its connector in this run
+    item.mapping_changed = False
+    if errors:
+        item.errors = ['%s%s' % (where, e) for e in errors]
+        return item
+    if params['id'] is not None and params['id'] < 1:
+        item.errors.append('%sid must be a positive integer, got %d' % (where, params['id']))
+    for option in ('name', 'connector'):
+        if params[option] is not None and not params[option].strip():
+            item.errors.append('%s%s must not be empty' % (where, option))
+    for option in ('name', 'description'):
+        if params[option] is not None and len(params[option]) > MAX_DISPLAY_TEXT:
+            item.errors.append('%s%s is %d characters long; the server stores at most %d'
+                               % (where, option, len(params[option]), MAX_DISPLAY_TEXT))
+    for option in ('user_group_ids', 'associate_ids'):
+        wrong = [i for i in params[option] or [] if i < 1]
+        if wrong:
+            item.errors.append('%s%s must hold positive ids, got %s' % (where, option, ', '.join('%d' % i for i in wrong)))
+    if params['config'] is not None:
+        _check_config_shape(params['config'], item.errors, where)
+    return item
+
+
+def items_from_list(raw_items, options=None, label='connections'):
+    """Validate a list of connection items with the per-connection spec; messages name the item."""
+    return validate_items(raw_items, options or CONNECTION_OPTIONS, lambda params, index, errors: connection_item(params, index, errors, label),
+                          'connection', required_one_of=CONNECTION_REQUIRED_ONE_OF)
+
+
+def problems(items, label='connections'):
+    """Problems found without any request (option values, duplicates)."""
+    return [e for item in items for e in item.errors] + duplicate_errors(items, label, 'connection')
+
+
+def check_items(items, label='connections'):
+    """Raise a PlanError listing every problem found without any request."""
+    errors = problems(items, label)
+    if errors:
+        raise invalid(errors)
+
+
+def item_label(item):
+    record = item.final or item.current
+    if record is not None and record.get('ErpConnectionId') is not None:
+        return describe(record)
+    if item.params.get('name'):
+        return "'%s'" % item.params['name']
+    return 'id %s' % item.params.get('id')
+
+
+def find_connection(api, connection, records=None):
+    """The live connection a name or numeric id names (as ``connection`` options take it); ValueError listing the live ones."""
+    records = api.get_all_connections(False) if records is None else records
+    text = ('%s' % (connection,)).strip()
+    number = ascii_int(text)
+    found = [r for r in records if r['ErpConnectionId'] == number] or [r for r in records if r.get('DisplayName') == text]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValueError('connection %r matches %d live connections: %s; give its id' % (
+            connection, len(found), ', '.join(describe(r) for r in found)))
+    raise ValueError('connection %r is not a live connection; live connections: %s' % (
+        connection, ', '.join(describe(r) for r in records) or 'none'))

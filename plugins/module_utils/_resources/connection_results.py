@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The results of the connection modules: one entry per item, the counts, the diff by connection name, and the failure
+message that names each failed item and lists what was applied.
+
+Private to this collection (the leading underscore): its interface may change without notice.
+"""
+
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import (
+    OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DELETED, OP_UPDATED, item_label)
+
+
+def item_result(kind, item, diff_mode):
+    """One item's entry in the bulk module's ``connections`` result."""
+    record = item.final or item.current or {}
+    result = dict(
+        name=record.get('DisplayName') or item.params.get('name'),
+        id=record.get('ErpConnectionId') if record else item.params.get('id'),
+        state=item.params['state'],
+        changed=item.changed,
+        operations=list(item.operations),
+        connection=kind.facts(item),
+    )
+    if diff_mode:
+        result['diff'] = kind.diff(item)
+    if item.failed:
+        result['failed'] = True
+        result['msg'] = item.msg
+    return result
+
+
+def summary(kind):
+    items = kind.items
+
+    def count(operation):
+        return sum(1 for item in items if operation in item.operations)
+
+    return dict(
+        total=len(items),
+        created=count(OP_CREATED),
+        updated=count(OP_UPDATED),
+        deleted=count(OP_DELETED),
+        activated=count(OP_ACTIVATED),
+        deactivated=count(OP_DEACTIVATED),
+        unchanged=sum(1 for item in items if not item.changed and not item.failed),
+        failed=sum(1 for item in items if item.failed),
+        unlisted_deactivated=sum(1 for item in kind.unlisted if item.changed),
+    )
+
+
+def aggregate_diff(kind):
+    before, after = {}, {}
+
+    def key_for(name, conn_id):
+        key = name or 'id %s' % conn_id
+        if key in before or key in after:
+            key = '%s (id %s)' % (key, conn_id)
+        return key
+
+    for item in kind.items + kind.unlisted:
+        if not item.changed:
+            continue
+        record = item.final or item.current or {}
+        diff = kind.diff(item) if not item.unlisted else dict(
+            before=dict(state='present', id=record.get('ErpConnectionId'), name=record.get('DisplayName'), active=True),
+            after=dict(state='present', id=record.get('ErpConnectionId'), name=record.get('DisplayName'), active=False))
+        key = key_for(record.get('DisplayName') or item.params.get('name'), record.get('ErpConnectionId'))
+        before[key] = diff['before']
+        after[key] = diff['after']
+    return dict(before=before, after=after)
+
+
+def bulk_result(kind, diff_mode):
+    """The erpsync_connections result (and the failure message, or None)."""
+    items = kind.items
+    unlisted = [dict(id=i.current['ErpConnectionId'], name=i.current.get('DisplayName')) for i in kind.unlisted if i.changed]
+    unlisted_failed = [dict(id=i.current['ErpConnectionId'], name=i.current.get('DisplayName'), msg=i.msg) for i in kind.unlisted if i.failed]
+    result = dict(changed=any(item.changed for item in items) or bool(unlisted),
+                  connections=[item_result(kind, item, diff_mode) for item in items],
+                  summary=summary(kind), unlisted_deactivated=unlisted)
+    if diff_mode:
+        result['diff'] = aggregate_diff(kind)
+    failures = ['%s%s' % (item.where, item.msg) for item in items if item.failed]
+    failures.extend('unlisted connection %s (id %s): %s' % (f['name'], f['id'], f['msg']) for f in unlisted_failed)
+    if not failures:
+        return result, None
+    result['unlisted_failed'] = unlisted_failed
+    applied = ['%s: %s' % (item_label(item), ', '.join(item.operations)) for item in items if item.changed]
+    applied.extend("'%s' (id %s): deactivated (unlisted)" % (u['name'], u['id']) for u in unlisted)
+    msg = '%d of %d connection changes failed: %s. Applied: %s' % (
+        len(failures), len(items) + len(unlisted) + len(unlisted_failed), '; '.join(failures), '; '.join(applied) if applied else 'nothing')
+    return result, msg
