@@ -388,9 +388,13 @@ class Connections(Kind):
             item.final = dict(item.final, **{k: v for k, v in answer.items() if k != 'ConfigFields'})
 
         def needed():
-            # The fresh read shows the flag already as wanted (another run, or an admin): nothing to flip.
+            # The fresh read shows the flag already as wanted (another run, or an admin): nothing to flip, and the
+            # result shows the flag the server shows.
             live = item.live or item.final
-            return bool(live.get('Active')) != target
+            if bool(live.get('Active')) == target:
+                item.final = dict(item.final, Active=live.get('Active'))
+                return False
+            return True
 
         return Step(item, operation, send, done, predicted=dict(record, Active=target),
                     reread=lambda: self._reread(item, conn_id), shows=lambda rec: bool(rec.get('Active')) == target,

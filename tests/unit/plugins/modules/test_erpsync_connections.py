@@ -288,3 +288,42 @@ def test_same_names_in_the_aggregated_diff_stay_apart(webapi, run_module):
     assert result['changed'] is True
     assert sorted(result['diff']['after']) == ['B', 'B2']
     assert result.get('warnings') is None  # B is renamed away in the same run
+
+
+def test_a_flag_another_run_flipped_meanwhile_is_not_flipped_again(webapi, run_module):
+    # Two runs on one tenant: the fresh list before the activations shows 'A' active already (the other run flipped it),
+    # so it is not toggled a second time, which would flip it back; the result shows what the server shows.
+    recs = [record(1, 'A'), record(3, 'C', active=True)]
+    webapi.expect('GetAllConnections', LIST, [listed(r) for r in recs])
+    webapi.expect('ToggleErpConnectionActive', by_id(3), [''])
+    after = [listed(dict(recs[0], Active=True)), listed(dict(recs[1], Active=False))]
+    webapi.expect('GetAllConnections', LIST, after)
+    webapi.expect('GetAllConnections', LIST, after)
+    result = run(run_module, dict(connections=[dict(name='A', active=True), dict(name='C', active=False)]))
+    assert webapi.methods.count('ToggleErpConnectionActive') == 1
+    assert not result.get('failed'), result.get('msg')
+    assert [c['operations'] for c in result['connections']] == [[], ['deactivated']]
+    assert [c['connection']['active'] for c in result['connections']] == [True, False]
+
+
+def test_a_connection_another_run_created_meanwhile_is_not_created_twice(webapi, run_module):
+    # The fresh list before the create shows the connection made by another run: that item fails alone (it is not
+    # created again), the other item's change stands and is reported.
+    other = record(3, 'C', active=True)
+    theirs = record(7, 'New', config={'ApiUrl': 'https://new', 'ApiKey': ''})
+    webapi.expect('GetAllConnections', LIST, [listed(other)])
+    webapi.expect('GetAllConnectors', {}, CONNECTORS)
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
+    webapi.expect('ToggleErpConnectionActive', by_id(3), [''])
+    after = [listed(dict(other, Active=False)), listed(theirs)]
+    webapi.expect('GetAllConnections', LIST, after)
+    webapi.expect('GetAllConnections', LIST, after)
+    items = [dict(name='C', active=False), dict(name='New', connector='Visma.net', config={'ApiUrl': 'https://new', 'ApiKey': SECRET})]
+    result = run(run_module, dict(connections=items))
+    assert 'SaveConnection' not in webapi.methods
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert "connection 'New' appeared ('New' (id 7)) while this run was working" in result['msg'], result['msg']
+    assert "Applied: 'C' (id 3): deactivated" in result['msg']
+    assert [c.get('failed', False) for c in result['connections']] == [False, True]
+    assert SECRET not in json.dumps(result)
