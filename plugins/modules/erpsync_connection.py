@@ -116,6 +116,8 @@ notes:
     is given). With O(config), C(GetConfigurationFields) and C(GetConnection) are added, as the list carries no config.
   - After an unclear outcome (lost answer, timeout, server error) the module never repeats a toggle or a create blindly; it reads
     the connection (or the list) again and only repeats what did not happen.
+  - A connection another run created at the same moment with the same name and connector is deleted again by the run whose copy
+    got the higher id, so it never exists twice; keep one converging run per tenant (O(lock_timeout)).
   - Check mode and diff mode predict exactly what a real run does (a new connection has RV(connection.id=null)); nothing is written in check mode.
 seealso:
   - module: superoffice.crm.erpsync_connections

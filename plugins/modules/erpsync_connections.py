@@ -22,6 +22,10 @@ description:
   - When an item fails while being applied (for example an activation is refused), the other items are still applied; the
     task then fails, naming each failed item with its reason and listing what was applied.
   - With O(exclusive=true), live connections that no item refers to are deactivated (never deleted).
+  - Before each wave of toggles and creates the list is read again, so a flag already as wanted is not flipped and a connection
+    that appeared meanwhile is not created again (that item fails). A connection another run created at the same moment with the
+    same name and connector is deleted again by the run whose copy got the higher id, so it never exists twice. Toggles of two
+    runs at the same moment can still cancel out (the API's toggle is a flip); keep one converging run per tenant (O(lock_timeout)).
 author:
   - superoffice.crm contributors (!UNKNOWN)
 extends_documentation_fragment:

@@ -398,7 +398,7 @@ class Connections(Kind):
 
         return Step(item, operation, send, done, predicted=dict(record, Active=target),
                     reread=lambda: self._reread(item, conn_id), shows=lambda rec: bool(rec.get('Active')) == target,
-                    needed=needed, fresh=item.current is not None)
+                    needed=needed, fresh=True)  # for a new connection: a twin another run made is dropped before activation
 
     def _reread(self, item, conn_id):
         record = self.api.get_connection(conn_id)
@@ -502,8 +502,9 @@ class Connections(Kind):
         def reread():
             return self._find_created(item, payload)
 
+        # Not taken as verified by its answer: the list read at the end also finds a twin another run created meanwhile.
         return Step(item, OP_CREATED, send, done, predicted=dict(payload, ErpConnectionId=None, ConnectionId=None),
-                    reread=reread, shows=lambda record: True, needed=lambda: item.live is None, fresh=True, verified=True)
+                    reread=reread, shows=lambda record: True, needed=lambda: item.live is None, fresh=True)
 
     def _find_created(self, item, payload):
         """After an unclear create: the new connection if the list shows it (so it is not created twice)."""
@@ -541,11 +542,39 @@ class Connections(Kind):
     def refresh(self):
         """A fresh list right before a wave of toggles or creates: a flag someone else already flipped is not flipped again,
         and a connection someone else created meanwhile is not created twice."""
-        self._index(self.api.get_all_connections(False))
+        self._index(self._drop_twins(self.api.get_all_connections(False)))
         for item in self.items:
             if item.current is None and item.live is not None and not item.blocked and not item.operations:
                 item.fail('connection %s appeared (%s) while this run was working: another run may be converging this tenant at '
                           'the same time. It was not created again; run again to converge it' % (item_label(item), describe(item.live)))
+
+    def _drop_twins(self, records):
+        """Runs from two controllers (no lock spans them) that create one connection at the same moment both find it absent
+        and both create it. The run whose new connection got the higher id deletes it again (it is new and inactive), so one
+        remains: ids grow in the order the saves land, so that run's list always shows the other's connection.
+        Returns the records without the ones deleted here."""
+        kept = records
+        for item in self.items:
+            mine = (item.final or {}).get('ErpConnectionId')
+            if OP_CREATED not in item.operations or mine is None or item.blocked:
+                continue
+            name, connector = item.final.get('DisplayName'), item.final.get('ErpConnectorId')
+            twins = sorted(r['ErpConnectionId'] for r in records if r.get('DisplayName') == name and r.get('ErpConnectorId') == connector
+                           and r['ErpConnectionId'] != mine and r['ErpConnectionId'] not in self.known_ids)
+            if not twins or twins[0] > mine:
+                continue
+            try:
+                self.api.delete_connection(mine)
+            except WebAPIError as e:
+                item.fail('another run created connection %r at the same moment (id %s) as this run (id %s), and deleting this '
+                          'run\'s one again failed: %s. Delete one of the two' % (name, twins[0], mine, e.message), e.result_fields())
+                continue
+            item.operations.append(OP_DELETED)
+            item.final = None
+            kept = [r for r in kept if r['ErpConnectionId'] != mine]
+            item.fail('another run created connection %r at the same moment (id %s), so the one this run created (id %s) was '
+                      'deleted again and one remains. Run again to converge it' % (name, twins[0], mine))
+        return kept
 
     def _index(self, records):
         by_id = dict((r['ErpConnectionId'], r) for r in records)
@@ -561,11 +590,12 @@ class Connections(Kind):
     def verify(self):
         """After the last write, one list read: report what the server shows, and fail (honestly) what differs from it."""
         try:
-            by_id = self._index(self.api.get_all_connections(False))
+            records = self.api.get_all_connections(False)
         except WebAPIError as e:
             self.module.warn('The connections could not be read back after the run to verify it (%s); the results show what the '
                              'writes answered' % e.message)
             return
+        by_id = self._index(self._drop_twins(records))
         for item in self.items + self.unlisted:
             if not item.operations or item.final is None:
                 continue
@@ -582,7 +612,9 @@ class Connections(Kind):
                     item.fail('an unclear ToggleErpConnectionActive was applied late or twice: connection %s is now %s. It was '
                               'not toggled again; run again to converge it' % (describe(item.final), state))
                 else:
-                    item.fail('ToggleErpConnectionActive reported success, but connection %s is still %s' % (describe(item.final), state))
+                    item.fail('ToggleErpConnectionActive reported success, but connection %s is %s now: another run (from another '
+                              'controller; the API has no lock) may have toggled it at the same moment. Run again to converge it'
+                              % (describe(item.final), state))
 
     # -- views --------------------------------------------------------------------------------------------
 

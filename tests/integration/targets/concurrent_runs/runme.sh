@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Runs that meet on one tenant. Two role runs started at once on the same 100-connection definition: the second waits for
-# the first (a lock per tenant on the controller) and then finds nothing to do, so every connection exists once. A run
+# the first (a lock per tenant on the controller) and then finds nothing to do, so every connection exists once. From two
+# controllers (no shared lock) a connection both create is deleted again by one of them, and a third run converges. A run
 # that would wait longer than lock_timeout fails without a request. The writes of a run go out several at once
 # (superoffice_concurrency), with the same requests as one after the other.
 
@@ -74,7 +75,42 @@ assert sum(1 for c in state["connections"] if c["DisplayName"].startswith("Paral
 print("concurrent_runs: 100 connections, each once, 33 active")
 '
 
-# 2. A run that would wait longer than lock_timeout for another one fails at once, having sent nothing.
+# 2. Two runs from two controllers at once: no lock spans them (each has its own temp dir here). Both find the tenant empty
+#    and create; after its creates each run reads the list, and a connection the other run also created is deleted
+#    again by the run whose one got the higher id. Whichever way they interleave: every connection once, and a third
+#    run converges with nothing to change.
+admin POST /_emulator/tenants/SuperOffice/reset
+admin DELETE /_emulator/requests
+# Short paths: ansible-playbook puts a unix socket in TMPDIR, and socket paths are limited to 107 bytes.
+controller_a="$(mktemp -d)"
+controller_b="$(mktemp -d)"
+TMPDIR="${controller_a}" ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" >"${WORK}/a.out" 2>&1 &
+first=$!
+TMPDIR="${controller_b}" ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" >"${WORK}/b.out" 2>&1 &
+second=$!
+wait "${first}" || true
+wait "${second}" || true
+rm -rf "${controller_a}" "${controller_b}"
+cat "${WORK}/a.out" "${WORK}/b.out"
+if grep -h -E 'deleting this run.s one again failed' "${WORK}/a.out" "${WORK}/b.out"; then
+    exit 1
+fi
+admin GET '/_emulator/requests?tenant=SuperOffice' | python3 -c '
+import json, sys
+print("concurrent_runs: two controllers at once: %d connections created twice and deleted again by one run"
+      % sum(1 for r in json.load(sys.stdin) if r["method"] == "DeleteConnection"))
+'
+admin GET /_emulator/tenants/SuperOffice | python3 -c '
+import json, sys
+state = json.load(sys.stdin)
+names = [c["DisplayName"] for c in state["connections"] if c["DisplayName"].startswith("Parallel") and not c["Deleted"]]
+assert len(names) == 100 and len(set(names)) == 100, "%d connections, %d names" % (len(names), len(set(names)))
+print("concurrent_runs: two controllers at once: 100 connections, each once")
+'
+ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" | tee "${WORK}/third.out"
+[[ "$(recap third changed)" == 0 && "$(recap third failed)" == 0 ]]
+
+# 3. A run that would wait longer than lock_timeout for another one fails at once, having sent nothing.
 python3 hold_lock.py "${SUPEROFFICE_URL}" 6 &
 holder=$!
 sleep 1
@@ -87,7 +123,7 @@ wait "${holder}"
 grep -q 'for more than 1.0 s (lock_timeout); nothing was changed' "${WORK}/locked.out"
 [[ "$(requests)" == 0 ]]
 
-# 3. One write at a time or eight at once: the same requests.
+# 4. One write at a time or eight at once: the same requests.
 admin DELETE /_emulator/requests
 ansible-playbook -i "${INVENTORY}" converge.yml -e "@${WORK}/tenant.json" -e superoffice_concurrency=1 | tee "${WORK}/serial.out"
 serial="$(requests)"

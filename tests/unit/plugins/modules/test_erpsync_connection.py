@@ -145,6 +145,7 @@ def expect_verify(webapi, *records):
 def test_create_and_activate(webapi, run_module):
     expect_create_reads(webapi, [listed(record(7))])
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
+    expect_verify(webapi, record(7), CREATED)  # a fresh list before the activation: no twin made by another run
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])  # [""] is success
     expect_verify(webapi, record(7), dict(CREATED, Active=True))
     result = run(run_module, CREATE_ARGS, diff=True)
@@ -157,6 +158,55 @@ def test_create_and_activate(webapi, run_module):
     assert result['diff']['before'] == {'state': 'absent'}
     assert result['diff']['after']['config'] == {'ApiKey': MASK, 'ApiUrl': 'https://erp.example.com', 'CompanyId': '42'}
     assert_no_secret(result)
+
+
+# Two runs from two controllers (no lock spans them) create one connection at the same moment: both found it absent.
+TWIN = record(8, name='Visma prod', MostRecentTimestamp='')
+
+
+def test_a_twin_another_run_created_at_the_same_moment_is_deleted_by_the_run_with_the_higher_id(webapi, run_module):
+    expect_create_reads(webapi)
+    webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
+    # The fresh list before the activation shows the other run's connection with a lower id: this run's goes again.
+    expect_verify(webapi, TWIN, CREATED)
+    webapi.expect('DeleteConnection', by_id(9), status=204)
+    expect_verify(webapi, TWIN)
+    result = run(run_module, CREATE_ARGS)
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['operations'] == ['created', 'deleted']
+    assert result['connection'] is None
+    assert ("another run created connection 'Visma prod' at the same moment (id 8), so the one this run created (id 9) was "
+            "deleted again and one remains. Run again to converge it") in result['msg']
+    assert 'ToggleErpConnectionActive' not in webapi.methods
+    assert_no_secret(result)
+
+
+def test_the_run_whose_new_connection_has_the_lower_id_keeps_it(webapi, run_module):
+    expect_create_reads(webapi)
+    webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
+    twin = dict(TWIN, ErpConnectionId=12)
+    expect_verify(webapi, CREATED, twin)
+    webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
+    expect_verify(webapi, dict(CREATED, Active=True))  # the other run deleted its twin meanwhile
+    result = run(run_module, CREATE_ARGS)
+    assert not result.get('failed'), result.get('msg')
+    assert result['operations'] == ['created', 'activated']
+    assert result['connection']['id'] == 9
+
+
+def test_a_twin_that_cannot_be_deleted_again_is_reported_with_both_ids(webapi, run_module):
+    expect_create_reads(webapi)
+    webapi.expect('SaveConnection', dict(CREATE_PAYLOAD, Connection=dict(CREATE_PAYLOAD['Connection'], Active=False)), CREATED)
+    expect_verify(webapi, TWIN, CREATED)
+    webapi.expect('DeleteConnection', by_id(9), status=400, answer={'Message': 'The request is invalid.', 'MessageDetail': 'locked'})
+    result = run(run_module, dict(CREATE_ARGS, active=False))
+    assert result['failed'] is True
+    assert result['operations'] == ['created']
+    assert ("another run created connection 'Visma prod' at the same moment (id 8) as this run (id 9), and deleting this run's "
+            "one again failed") in result['msg']
+    assert 'locked' in result['msg']
+    assert result['connection']['id'] == 9
 
 
 def test_create_in_check_mode_predicts_the_real_run(webapi, run_module):
@@ -172,6 +222,7 @@ def test_create_in_check_mode_predicts_the_real_run(webapi, run_module):
     webapi.calls[:] = []
     expect_create_reads(webapi)
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
+    expect_verify(webapi, CREATED)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
     expect_verify(webapi, dict(CREATED, Active=True))
     real = run(run_module, CREATE_ARGS, diff=True)
@@ -191,6 +242,7 @@ def test_create_defaults_and_sorted_access_lists(webapi, run_module):
     payload['Connection'].update(DisplayName='Tripletex', ErpConnectorId=5, DisplayDescription='', ConfigFields={}, AllAccess=False,
                                  UserGroupAccessIds=[2, 9], AssociateAccessIds=[4])
     webapi.expect('SaveConnection', payload, record(10, name='Tripletex', connector=5, config={}))
+    expect_verify(webapi, record(10, name='Tripletex', connector=5, config={}))
     result = run(run_module, dict(name='Tripletex', connector='5', all_access=False, user_group_ids=[9, 2, 9], associate_ids=[4]))
     assert result['operations'] == ['created']
     assert result['connection']['active'] is False
@@ -221,6 +273,7 @@ def test_create_fills_a_mandatory_field_from_the_connector_default(webapi, run_m
     payload = copy.deepcopy(CREATE_PAYLOAD)
     payload['Connection'].update(DisplayName='N', DisplayDescription='', ConfigFields={'ApiUrl': 'https://default.example.com'})
     webapi.expect('SaveConnection', payload, record(9, name='N', config={'ApiUrl': 'https://default.example.com'}))
+    expect_verify(webapi, record(9, name='N'))
     result = run(run_module, dict(name='N', connector='Visma.net'))
     assert result['operations'] == ['created']
     assert result['connection']['config'] == {'ApiUrl': 'https://default.example.com'}
@@ -277,6 +330,7 @@ def test_unclear_create_finds_the_new_connection_instead_of_creating_twice(webap
     expect_create_reads(webapi, [listed(record(7))])
     webapi.expect('SaveConnection', CREATE_PAYLOAD, status=503)
     webapi.expect('GetAllConnections', LIST, [listed(record(7)), listed(CREATED)])
+    expect_verify(webapi, record(7), CREATED)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
     expect_verify(webapi, record(7), dict(CREATED, Active=True))
     result = run(run_module, CREATE_ARGS)
@@ -290,6 +344,7 @@ def test_unclear_create_not_applied_is_sent_again(webapi, run_module):
     webapi.expect('SaveConnection', CREATE_PAYLOAD, error=requests.exceptions.ConnectionError(ConnectionResetError(104, 'reset')))
     webapi.expect('GetAllConnections', LIST, [listed(record(7)), listed(record(8, name='Visma prod', connector=5))])
     webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
+    expect_verify(webapi, record(7), record(8, name='Visma prod', connector=5), CREATED)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
     expect_verify(webapi, record(7), record(8, name='Visma prod', connector=5), dict(CREATED, Active=True))
     result = run(run_module, CREATE_ARGS)
@@ -317,6 +372,7 @@ def test_create_applied_late_is_found_while_waiting(webapi, run_module):
     webapi.expect('SaveConnection', CREATE_PAYLOAD, error=requests.exceptions.ReadTimeout('read timed out'))
     webapi.expect('GetAllConnections', LIST, [listed(record(7))])
     webapi.expect('GetAllConnections', LIST, [listed(record(7)), listed(CREATED)])
+    expect_verify(webapi, record(7), CREATED)
     webapi.expect('ToggleErpConnectionActive', by_id(9), [''])
     expect_verify(webapi, record(7), dict(CREATED, Active=True))
     result = run(run_module, dict(CREATE_ARGS, timeout=2))
@@ -476,7 +532,7 @@ def test_toggle_that_does_not_flip_fails(webapi, run_module):
     result = run(run_module, dict(id=7, active=True))
     assert result['failed'] is True
     assert 'ToggleErpConnectionActive reported success, but connection' in result['msg']
-    assert 'still inactive' in result['msg']
+    assert "'Visma' (id 7) is inactive now: another run (from another controller; the API has no lock) may have toggled it" in result['msg']
 
 
 def test_unclear_toggle_already_applied_is_not_repeated(webapi, run_module):
@@ -796,6 +852,7 @@ def test_numbers_in_config_are_sent_as_text(webapi, run_module):
     payload = copy.deepcopy(CREATE_PAYLOAD)
     payload['Connection'].update(DisplayName='N', DisplayDescription='', ConfigFields={'CompanyId': '7', 'ApiUrl': '1.5'})
     webapi.expect('SaveConnection', payload, record(9, name='N'))
+    expect_verify(webapi, record(9, name='N'))
     result = run(run_module, dict(name='N', connector='Visma.net', config={'CompanyId': 7, 'ApiUrl': 1.5}))
     assert result['operations'] == ['created']
 

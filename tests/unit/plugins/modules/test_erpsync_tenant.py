@@ -79,6 +79,7 @@ def test_an_empty_tenant_is_set_up_in_the_order_the_server_needs(webapi, run_mod
     planned = list_container(9, [list_entry(103, 'PriceList', {'A': {'Id': 1, 'Name': 'A customer'}, 'B': None}, crm_list='Category')])
     webapi.expect('SaveConnectionListMappings', {'ListMapping': strip_metadata(planned)}, planned)
     # Activated once mapped; the engine last: interval, then state, then the wait.
+    webapi.expect('GetAllConnections', LIST, [listed(NEW)])  # a fresh list before the activation: no twin another run made
     webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 9}, [])
     webapi.expect('ChangeEngineInterval', {'Interval': '00:10:00'}, status=204)
     webapi.expect('ChangeEngineStatus', {'Run': True}, ENGINE_STOPPED)
