@@ -55,8 +55,8 @@ def test_creates_go_out_at_once_with_the_same_requests(webapi, run_module):
     result = run_bulk(run_module, 4)
     assert result['changed'] is True
     assert [c['name'] for c in result['connections']] == NAMES  # the items' order, whatever order the answers came in
-    assert sorted(webapi.methods) == sorted(['GetAllConnections', 'GetAllConnectors', 'GetConfigurationFields'] + ['SaveConnection'] * 6
-                                                  + ['GetAllConnections'])
+    wanted = ['GetAllConnections', 'GetAllConnectors', 'GetConfigurationFields'] + ['SaveConnection'] * 6 + ['GetAllConnections']
+    assert sorted(webapi.methods) == sorted(wanted)
 
 
 def test_a_429_pauses_and_is_sent_again(webapi, run_module):
