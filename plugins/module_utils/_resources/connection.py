@@ -588,7 +588,8 @@ class Connections(Kind):
         return by_id
 
     def verify(self):
-        """After the last write, one list read: report what the server shows, and fail (honestly) what differs from it."""
+        """After the last write, one list read: drop a twin another run created meanwhile, report what the server shows, and
+        fail (honestly) what differs from it."""
         try:
             records = self.api.get_all_connections(False)
         except WebAPIError as e:
