@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-# The connection options every module takes: the documentation of plugins/module_utils/_client.py WEBAPI_ARGUMENT_SPEC.
+# The connection options every module takes: the documentation of plugins/module_utils/_options.py WEBAPI_ARGUMENT_SPEC.
 
 
 class ModuleDocFragment(object):

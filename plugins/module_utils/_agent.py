@@ -9,57 +9,19 @@ Swagger names and the answer shape the client checks before anyone uses the answ
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
-from ansible_collections.superoffice.crm.plugins.module_utils._client import MapOf, Opt
+from ansible_collections.superoffice.crm.plugins.module_utils._shapes import (
+    ACTOR_MAPPING, CONNECTION, CONNECTOR_ENTITY, DEFAULT_VALUE, ENGINE, FIELD_METADATA, LIST_CONTAINER, LIST_ITEM, MDO_ITEM,
+    PLUGIN_RESPONSE, SUMMARY, Opt)
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int, is_secret_type, seconds_to_timespan
-
-# Enums the server may send as names or as numbers (Swagger order).
-ERP_ACTOR_TYPES = ('Unknown', 'Customer', 'Supplier', 'Partner', 'Person', 'Project', 'Employee', 'Sale')
-CRM_ACTOR_TYPES = ('Unknown', 'Contact', 'Person', 'Project', 'Sale')
-FIELD_ACCESS = ('Normal', 'Mandatory', 'ReadOnly')
-ENUM = (str, int)
-
-# Answer shapes (see _client.shape_problem): only what the collection reads is required.
-ENGINE = {'IsRunning': bool, 'StatusMessage': Opt(str), 'Interval': Opt(str)}
-CONNECTION = {
-    'ErpConnectionId': int, 'ErpConnectorId': int, 'DisplayName': Opt(str), 'DisplayDescription': Opt(str), 'Active': bool,
-    'ConnectionId': Opt(str), 'MostRecentTimestamp': Opt(str), 'ConfigFields': Opt(MapOf(Opt(str))), 'Deleted': Opt(bool),
-    'AllAccess': Opt(bool), 'UserGroupAccessIds': Opt([int]), 'AssociateAccessIds': Opt([int]),
-}
-LIST_ITEM = {'Id': int, 'Name': Opt(str), 'ToolTip': Opt(str)}
-FIELD_METADATA = {
-    'FieldKey': str, 'FieldType': Opt(ENUM), 'Access': Opt(ENUM), 'Rank': Opt(int), 'DisplayName': Opt(str),
-    'DisplayDescription': Opt(str), 'DefaultValue': Opt(str), 'MaxLength': Opt(int), 'ListName': Opt(str), 'ShowInSearch': Opt(bool),
-}
-CONNECTOR_ENTITY = {'ErpConnectorId': int, 'DisplayName': Opt(str), 'URL': Opt(str), 'Deleted': Opt(bool)}
-ACTOR_SUMMARY = {'ActorType': Opt(ENUM), 'HasMappings': Opt(bool), 'Defaults': Opt(str), 'Mappings': Opt(str)}
-SUMMARY = {'DisplayName': Opt(str), 'Active': Opt(bool), 'Deleted': Opt(bool), 'LastSync': Opt(str), 'Actors': Opt([ACTOR_SUMMARY])}
-FIELD_MAPPING = {
-    'ErpFieldId': int, 'ErpFieldKey': str, 'CrmFieldKey': Opt(str), 'SyncToCrm': Opt(bool), 'SyncToErp': Opt(bool),
-    'ShowInGui': Opt(bool), 'ShowInSearch': Opt(bool), 'Access': Opt(ENUM), 'FieldType': Opt(ENUM), 'ListReference': Opt(str),
-    'ErpDisplayName': Opt(str), 'CrmDisplayName': Opt(str), 'AlreadyMapped': Opt(bool), 'MissingInERP': Opt(bool), 'MissingInCRM': Opt(bool),
-}
-ACTOR_MAPPING = {'ErpConnectionId': int, 'IsActive': bool, 'ActorTypeErp': ENUM, 'ActorTypeCrm': Opt(ENUM), 'FieldMappings': [FIELD_MAPPING]}
-DEFAULT_VALUE = {
-    'ErpFieldId': int, 'DefaultValue': Opt(str), 'HasFirstSyncDefaultValue': Opt(bool), 'FirstSyncDefaultValue': Opt(str),
-    'PromptUser': Opt(bool), 'Mandatory': Opt(bool), 'ErpFieldKey': Opt(str),
-}
-MDO_ITEM = {'Id': int, 'Name': Opt(str), 'ExtraInfo': Opt(str), 'Deleted': Opt(bool)}
-LIST_ITEM_MAPPING = {'ErpListItemId': str, 'ErpListItemName': Opt(str), 'CrmListItem': Opt(MDO_ITEM)}
-LIST_MAPPING = {'ErpFieldId': int, 'ErpListName': Opt(str), 'ErpActorTypeName': Opt(str), 'CrmList': Opt(MDO_ITEM),
-                'ErpCrmListItemMappings': [LIST_ITEM_MAPPING]}
-LIST_CONTAINER = {'ErpConnectionId': int, 'ErpConnectionName': Opt(str), 'ErpListItemMappings': [LIST_MAPPING]}
-PLUGIN_RESPONSE = {'IsOk': bool, 'UserExplanation': Opt(str), 'TechExplanation': Opt(str), 'ErrorCode': Opt(str),
-                   'Status': Opt(ENUM), 'Changes': Opt(dict)}
 
 # Carrier metadata the server sends but never takes back.
 CARRIER_METADATA = ('TableRight', 'FieldProperties')
 
-
-def enum_name(value, names):
-    """An enum sent as a name or as a number (by the Swagger's order), as its name; unknown numbers stay numbers."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return names[value] if 0 <= value < len(names) else value
-    return value
+# How often a method may be sent, declared beside each call below: READ and SET (a read, a setter or a whole-object
+# save: sending it twice has the effect of sending it once) may be retried after a lost answer; ONCE (a toggle, a create,
+# a sync run) is sent once, and when its outcome is unclear the plan re-reads and decides (_plan.Applier.reconcile).
+READ = SET = True
+ONCE = False
 
 
 def writable(carrier):
@@ -85,48 +47,48 @@ class ErpSyncAPI:
 
     # Engine
     def get_engine_status(self):
-        return self.call('GetEngineStatus', expect=ENGINE)
+        return self.call('GetEngineStatus', expect=ENGINE, repeatable=READ)
 
     def change_engine_status(self, run):
-        return self.call('ChangeEngineStatus', {'Run': bool(run)}, expect=Opt(ENGINE), null_ok=True)
+        return self.call('ChangeEngineStatus', {'Run': bool(run)}, expect=Opt(ENGINE), null_ok=True, repeatable=SET)  # it only queues
 
     def change_engine_interval(self, seconds):
-        return self.call('ChangeEngineInterval', {'Interval': seconds_to_timespan(seconds)})
+        return self.call('ChangeEngineInterval', {'Interval': seconds_to_timespan(seconds)}, repeatable=SET)
 
     # Connections
     def get_all_connections(self, include_deleted=False):
-        return self.call('GetAllConnections', {'IncludeDeleted': bool(include_deleted)}, expect=[CONNECTION])
+        return self.call('GetAllConnections', {'IncludeDeleted': bool(include_deleted)}, expect=[CONNECTION], repeatable=READ)
 
     def get_connection(self, connection_id):
         """The connection, or None when the server does not know the id (agents answer 200 ``null``)."""
-        return self.call('GetConnection', {'ErpConnectionId': int(connection_id)}, expect=CONNECTION, null_ok=True)
+        return self.call('GetConnection', {'ErpConnectionId': int(connection_id)}, expect=CONNECTION, null_ok=True, repeatable=READ)
 
     def save_connection(self, connection):
         # Never repeated blindly: id 0 creates one more connection each time, and an update sent again after the engine moved
         # the sync cursor (MostRecentTimestamp) would set it back. After an unclear answer the caller reads and decides.
-        return self.call('SaveConnection', {'Connection': connection}, expect=CONNECTION, repeatable=False)
+        return self.call('SaveConnection', {'Connection': connection}, expect=CONNECTION, repeatable=ONCE)
 
     def delete_connection(self, connection_id):
-        return self.call('DeleteConnection', {'ErpConnectionId': int(connection_id)})
+        return self.call('DeleteConnection', {'ErpConnectionId': int(connection_id)}, repeatable=SET)
 
     def toggle_connection_active(self, connection_id):
         """Flip the Active flag. Returns the failure reasons (empty list on success)."""
-        return blank_reasons(self.call('ToggleErpConnectionActive', {'ErpConnectionId': int(connection_id)}, expect=[Opt(str)]))
+        return blank_reasons(self.call('ToggleErpConnectionActive', {'ErpConnectionId': int(connection_id)}, expect=[Opt(str)], repeatable=ONCE))
 
     def test_connection(self, connection_id):
-        return self.call('TestConnectionById', {'ErpConnectionId': int(connection_id)}, expect=bool)
+        return self.call('TestConnectionById', {'ErpConnectionId': int(connection_id)}, expect=bool, repeatable=READ)
 
     def test_connection_config(self, connection_id, config):
-        return self.call('TestConnectionByConfig', {'ErpConnectionId': int(connection_id), 'ConfigFields': dict(config)}, expect=bool)
+        return self.call('TestConnectionByConfig', {'ErpConnectionId': int(connection_id), 'ConfigFields': dict(config)}, expect=bool, repeatable=READ)
 
     def get_connection_summary(self, connection_id):
         # Note the request property: ErpSyncConnectionId, not ErpConnectionId (Swagger GetErpSyncConnectionSummaryRequest).
-        return self.call('GetErpSyncConnectionSummary', {'ErpSyncConnectionId': int(connection_id)}, expect=SUMMARY)
+        return self.call('GetErpSyncConnectionSummary', {'ErpSyncConnectionId': int(connection_id)}, expect=SUMMARY, repeatable=READ)
 
     # Connectors
     def get_connectors(self):
         if self._connectors is None:
-            self._connectors = self.call('GetAllConnectors', expect=[LIST_ITEM])
+            self._connectors = self.call('GetAllConnectors', expect=[LIST_ITEM], repeatable=READ)
         return self._connectors
 
     def forget_connectors(self):
@@ -137,7 +99,7 @@ class ErpSyncAPI:
         server answers null (an unknown or orphaned connector): then nothing about its fields can be told."""
         if connector_id not in self._field_metadata:
             self._field_metadata[connector_id] = self.call('GetConfigurationFields', {'ErpConnectorId': int(connector_id)},
-                                                           expect=[FIELD_METADATA], null_ok=True)
+                                                           expect=[FIELD_METADATA], null_ok=True, repeatable=READ)
         return self._field_metadata[connector_id]
 
     def password_keys(self, connector_id):
@@ -165,51 +127,51 @@ class ErpSyncAPI:
 
     def get_connector_entity(self, connector_id):
         return self.call('GetErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)},
-                         expect=CONNECTOR_ENTITY, null_ok=True)
+                         expect=CONNECTOR_ENTITY, null_ok=True, repeatable=READ)
 
     def create_default_connector_entity(self):
-        return self.call('CreateDefaultErpSyncConnectorEntity', expect=CONNECTOR_ENTITY)
+        return self.call('CreateDefaultErpSyncConnectorEntity', expect=CONNECTOR_ENTITY, repeatable=READ)
 
     def save_connector_entity(self, entity):
         # The body is the entity itself (no request wrapper); id 0 creates a connector.
         return self.call('SaveErpSyncConnectorEntity', writable(entity), expect=CONNECTOR_ENTITY,
-                         repeatable=bool(entity.get('ErpConnectorId')))
+                         repeatable=SET if entity.get('ErpConnectorId') else ONCE)  # id 0 creates
 
     def delete_connector_entity(self, connector_id):
-        return self.call('DeleteErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)})
+        return self.call('DeleteErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)}, repeatable=SET)
 
     def can_delete_connector_entity(self, connector_id):
-        return self.call('CanDeleteErpSyncConnectorEntity', {'ErpSyncConnectorId': int(connector_id)}, expect=str)
+        return self.call('CanDeleteErpSyncConnectorEntity', {'ErpSyncConnectorId': int(connector_id)}, expect=str, repeatable=READ)
 
     def test_connector_url(self, url):
-        return self.call('TestConnectorUrl', {'Url': url}, expect=str)
+        return self.call('TestConnectorUrl', {'Url': url}, expect=str, repeatable=READ)
 
     # Mappings
     def update_connection_fields(self, connection_id):
-        return self.call('UpdateConnectionFields', {'ErpConnectionId': int(connection_id)}, expect=bool)
+        return self.call('UpdateConnectionFields', {'ErpConnectionId': int(connection_id)}, expect=bool, repeatable=SET)
 
     def get_actor_type_mapping(self, connection_id, actor_type):
-        return self.call('GetActorTypeMapping', {'ErpConnectionId': int(connection_id), 'ActorType': actor_type}, expect=ACTOR_MAPPING)
+        return self.call('GetActorTypeMapping', {'ErpConnectionId': int(connection_id), 'ActorType': actor_type}, expect=ACTOR_MAPPING, repeatable=READ)
 
     def save_actor_type_mapping(self, mapping):
-        return self.call('SaveActorTypeMapping', {'Mapping': writable(mapping)}, expect=ACTOR_MAPPING)
+        return self.call('SaveActorTypeMapping', {'Mapping': writable(mapping)}, expect=ACTOR_MAPPING, repeatable=SET)
 
     def get_default_value(self, field_id):
-        return self.call('GetDefaultValueInfo', {'ErpFieldId': int(field_id)}, expect=DEFAULT_VALUE)
+        return self.call('GetDefaultValueInfo', {'ErpFieldId': int(field_id)}, expect=DEFAULT_VALUE, repeatable=READ)
 
     def save_default_value(self, default):
-        return self.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': writable(default)}, expect=DEFAULT_VALUE)
+        return self.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': writable(default)}, expect=DEFAULT_VALUE, repeatable=SET)
 
     def get_list_mappings(self, connection_id):
-        return self.call('GetConnectionListMappings', {'ErpConnectionId': int(connection_id)}, expect=LIST_CONTAINER)
+        return self.call('GetConnectionListMappings', {'ErpConnectionId': int(connection_id)}, expect=LIST_CONTAINER, repeatable=READ)
 
     def save_list_mappings(self, container):
-        return self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER)
+        return self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER, repeatable=SET)
 
     def mdo_list(self, name):
         """The items of a CRM list (``GET api/v1/MDOList/{name}?flat=true``), to find CRM list items by name."""
-        return self.call('MDOList', query={'name': name}, expect=[MDO_ITEM])
+        return self.call('MDOList', query={'name': name}, expect=[MDO_ITEM], repeatable=READ)
 
     # Sync runs
     def sync(self, method, body=None):
-        return self.call(method, body, expect=PLUGIN_RESPONSE)
+        return self.call(method, body, expect=PLUGIN_RESPONSE, repeatable=ONCE)

@@ -10,6 +10,7 @@ Private to this collection (the leading underscore): its interface may change wi
 """
 
 import base64
+import enum
 import json
 import re
 from urllib.parse import quote, quote_plus
@@ -22,20 +23,33 @@ NO_LOG_MIN_LENGTH = 4
 _CONNECTION_REPR = re.compile(r'^(<[^>]*>|\w+Connection\([^)]*\)): ')
 
 
+class Outcome(enum.Enum):
+    """What a failed request did on the server, as far as the client can tell."""
+
+    FAILED = 'failed'            # the server answered and did not apply it, or the request is repeatable (nothing to settle)
+    NOT_APPLIED = 'not applied'  # the server certainly did not act (429, no connection made): any request may be sent again
+    UNCLEAR = 'unclear'          # a write may or may not have been applied (the answer was lost or the server failed mid-way)
+    IN_FLIGHT = 'in flight'      # no answer came in time: the write may still be running on the server
+
+
 class WebAPIError(Exception):
-    """Any failure talking to the WebAPI, with a message that is safe to show.
+    """Any failure talking to the WebAPI, with a message that is safe to show, and its ``outcome`` (see Outcome)."""
 
-    ``unclear``: a write may or may not have been applied (the answer was lost or the server failed mid-way).
-    ``in_flight``: no answer came in time, so the write may still be running on the server.
-    """
-
-    def __init__(self, message, status=None, method=None, unclear=False, in_flight=False):
+    def __init__(self, message, status=None, method=None, outcome=Outcome.FAILED):
         super().__init__(message)
         self.message = message
         self.status = status
         self.method = method
-        self.unclear = unclear
-        self.in_flight = in_flight
+        self.outcome = outcome
+
+    @property
+    def unclear(self):
+        """A write whose outcome must be settled by reading (it may have been applied)."""
+        return self.outcome in (Outcome.UNCLEAR, Outcome.IN_FLIGHT)
+
+    @property
+    def in_flight(self):
+        return self.outcome is Outcome.IN_FLIGHT
 
     def result_fields(self):
         fields = dict(status=self.status, api_method=self.method)

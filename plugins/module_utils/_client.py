@@ -3,16 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The one HTTP client of superoffice.crm: connection options, authentication, retries, and the answer checks
-(null, error objects, wrong shapes) that every ErpSync call passes before a module sees its answer.
+"""The one HTTP client of superoffice.crm: authentication, transport (REST here, SOAP in _soap.py), retries, and the
+answer checks (null, error objects, wrong shapes; see _shapes.py) that every ErpSync call passes before a module sees it.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
 import base64
-import copy
 import email.utils
-import os
 import re
 import threading
 import time
@@ -21,10 +19,14 @@ import warnings
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from ansible.module_utils.api import generate_jittered_backoff
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.superoffice.crm.plugins.module_utils._base import Answer, Secrets, WebAPIError, causes, root_cause
+from ansible_collections.superoffice.crm.plugins.module_utils._base import Answer, Outcome, Secrets, WebAPIError, causes, root_cause
 from ansible_collections.superoffice.crm.plugins.module_utils._online import OnlineError, online_tenant
+from ansible_collections.superoffice.crm.plugins.module_utils._options import (
+    SECRET_OPTIONS, check_plain_options, choose_credential, number_problem)
+from ansible_collections.superoffice.crm.plugins.module_utils._shapes import ERROR_TEXT_KEYS, error_object_text, shape_problem
+from ansible_collections.superoffice.crm.plugins.module_utils._soap import SoapTransport
 
 try:
     import requests
@@ -36,42 +38,6 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 
-WEBAPI_ARGUMENT_SPEC = dict(
-    url=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_URL'])),
-    # SuperOffice Online: look the tenant address up instead of giving url (plugins/module_utils/_online.py).
-    context_identifier=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_CONTEXT_IDENTIFIER'])),
-    environment=dict(type='str', default='online', choices=['sod', 'stage', 'online'], fallback=(env_fallback, ['SUPEROFFICE_ENVIRONMENT'])),
-    environment_url=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_ENVIRONMENT_URL'])),
-    username=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_USERNAME'])),
-    # No env_fallback for credentials: their variables are read only when no credential option is given,
-    # so an explicit ticket is not refused because SUPEROFFICE_PASSWORD happens to be set (see _credential()).
-    password=dict(type='str', no_log=True),
-    ticket=dict(type='str', no_log=True),
-    access_token=dict(type='str', no_log=True),
-    system_user_token=dict(type='str', no_log=True),
-    app_token=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_APP_TOKEN'])),
-    private_key=dict(type='str', no_log=True, fallback=(env_fallback, ['SUPEROFFICE_PRIVATE_KEY'])),
-    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['SUPEROFFICE_VALIDATE_CERTS'])),
-    ca_path=dict(type='path', fallback=(env_fallback, ['SUPEROFFICE_CA_PATH'])),
-    timeout=dict(type='float', default=30, fallback=(env_fallback, ['SUPEROFFICE_TIMEOUT'])),
-    retries=dict(type='int', default=3, fallback=(env_fallback, ['SUPEROFFICE_RETRIES'])),
-    retry_max_wait=dict(type='float', default=60, fallback=(env_fallback, ['SUPEROFFICE_RETRY_MAX_WAIT'])),
-    concurrency=dict(type='int', default=4, fallback=(env_fallback, ['SUPEROFFICE_CONCURRENCY'])),
-    lock_timeout=dict(type='float', default=600, fallback=(env_fallback, ['SUPEROFFICE_LOCK_TIMEOUT'])),
-    # Transport: the REST WebAPI, or the SOAP services of older installations (plugins/module_utils/_soap.py).
-    api=dict(type='str', default='rest', choices=['rest', 'soap'], fallback=(env_fallback, ['SUPEROFFICE_API'])),
-    services_version=dict(type='str', fallback=(env_fallback, ['SUPEROFFICE_SERVICES_VERSION'])),
-    soap_version=dict(type='str', default='1.1', choices=['1.1', '1.2'], fallback=(env_fallback, ['SUPEROFFICE_SOAP_VERSION'])),
-)
-
-SECRET_OPTIONS = ('private_key', 'password', 'ticket', 'access_token', 'system_user_token', 'app_token')
-# Each credential option and the environment variable it falls back to.
-CREDENTIAL_OPTIONS = (('password', 'SUPEROFFICE_PASSWORD'), ('ticket', 'SUPEROFFICE_TICKET'), ('access_token', 'SUPEROFFICE_ACCESS_TOKEN'),
-                      ('system_user_token', 'SUPEROFFICE_SYSTEM_USER_TOKEN'))
-# Options sent as they are in an HTTP header (Authorization: SOTicket / Bearer, SO-AppToken), which must be Latin-1.
-HEADER_OPTIONS = ('ticket', 'access_token', 'app_token')
-MAX_CONCURRENCY = 32
-
 # Statuses after which the server did not act on the request, so any request may be sent again.
 NOT_APPLIED_STATUSES = frozenset([429])
 # Statuses after which a write may or may not have been applied (a gateway gave up, the server broke down).
@@ -79,29 +45,7 @@ TRANSIENT_STATUSES = frozenset([429, 502, 503, 504])
 # A gateway timeout: the server behind it may still be working on the request.
 IN_FLIGHT_STATUSES = frozenset([504])
 
-# Agent methods that may be repeated without changing the outcome: reads, setters and whole-object saves. A toggle,
-# a create or a sync run is sent once; when its outcome is unclear the caller re-reads and decides (_plan.reconcile).
-REPEATABLE_METHODS = frozenset([
-    'GetEngineStatus', 'GetAllConnections', 'GetConnection', 'GetErpConnectionConfigFields', 'GetAllConnectors',
-    'GetConfigurationFields', 'TestConnectionById', 'TestConnectionByConfig', 'GetErpSyncConnectionSummary',
-    'GetErpSyncConnectorEntity', 'CreateDefaultErpSyncConnectorEntity', 'CanDeleteErpSyncConnectorEntity', 'TestConnectorUrl',
-    'GetActorTypeMapping', 'GetDefaultValueInfo', 'GetConnectionListMappings', 'GetCrmActorType', 'UpdateConnectionFields',
-    'ChangeEngineInterval', 'ChangeEngineStatus', 'DeleteConnection', 'DeleteErpSyncConnectorEntity',
-    'SaveActorTypeMapping', 'SaveDefaultValueInfo', 'SaveConnectionListMappings',
-    'AuthenticateUsernamePassword', 'AuthenticateWithAccessToken', 'MDOList',
-])
-# Keys of the agents' error objects: {"Error": true, "ErrorType", "ErrorMessage"} and {"Message", "MessageDetail"}.
-ERROR_TEXT_KEYS = ('ErrorMessage', 'Message', 'MessageDetail', 'ExceptionMessage')
-
-_CONTROL_CHARACTERS = re.compile(r'[\x00-\x1f\x7f]')
 USER_AGENT = 'superoffice.crm-ansible-collection'
-
-
-def webapi_argument_spec(**module_options):
-    """The connection options every module takes, plus the module's own options."""
-    spec = copy.deepcopy(WEBAPI_ARGUMENT_SPEC)
-    spec.update(module_options)
-    return spec
 
 
 def normalize_base_url(url):
@@ -139,94 +83,6 @@ def retry_after_seconds(value, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-# -- answer shapes ----------------------------------------------------------------------------------------------
-
-class Opt:
-    """In a dict shape: a member that may be missing or null."""
-
-    def __init__(self, shape):
-        self.shape = shape
-
-
-class MapOf:
-    """An object whose values all have one shape (ConfigFields: text to text)."""
-
-    def __init__(self, shape):
-        self.shape = shape
-
-
-_TYPE_WORDS = {bool: 'true or false', int: 'a whole number', str: 'a string', float: 'a number', dict: 'an object', list: 'a list'}
-
-
-def _json_kind(value):
-    if value is None:
-        return 'null'
-    if isinstance(value, bool):
-        return 'a boolean'
-    for kind, word in ((int, 'a number'), (float, 'a number'), (str, 'a string'), (list, 'a list'), (dict, 'an object')):
-        if isinstance(value, kind):
-            return word
-    return type(value).__name__
-
-
-def shape_problem(value, shape, path=''):
-    """What is wrong with an answer against its expected shape, or None. ``path`` names the field for the message.
-
-    A shape is a type (bool, int, str, float), a tuple of shapes (any of them), ``[shape]`` (a list of), ``{'Key': shape}``
-    (an object with these members; others are allowed), ``MapOf(shape)`` or ``Opt(shape)`` (missing or null allowed).
-    """
-    where = path or 'the answer'
-    if isinstance(shape, Opt):
-        return None if value is None else shape_problem(value, shape.shape, path)
-    if isinstance(shape, tuple):
-        problems = [shape_problem(value, one, path) for one in shape]
-        return None if None in problems else problems[0]
-    if isinstance(shape, type):
-        ok = isinstance(value, shape) and not (shape in (int, float) and isinstance(value, bool))
-        if shape is float:
-            ok = ok or (isinstance(value, int) and not isinstance(value, bool))
-        return None if ok else '%s is %s, expected %s' % (where, _json_kind(value), _TYPE_WORDS[shape])
-    if isinstance(shape, list):
-        if not isinstance(value, list):
-            return '%s is %s, expected a list' % (where, _json_kind(value))
-        for index, item in enumerate(value):
-            problem = shape_problem(item, shape[0], '%s[%d]' % (path or 'item', index))
-            if problem:
-                return problem
-        return None
-    if isinstance(shape, MapOf):
-        if not isinstance(value, dict):
-            return '%s is %s, expected an object' % (where, _json_kind(value))
-        for key, item in value.items():
-            problem = shape_problem(item, shape.shape, '%s.%s' % (path, key) if path else key)
-            if problem:
-                return problem
-        return None
-    if not isinstance(value, dict):
-        return '%s is %s, expected an object' % (where, _json_kind(value))
-    for key, member in shape.items():
-        name = '%s.%s' % (path, key) if path else key
-        if key not in value and not isinstance(member, Opt):
-            return '%s is missing' % name
-        problem = shape_problem(value.get(key), member, name)
-        if problem:
-            return problem
-    return None
-
-
-def error_object_text(data, shape):
-    """The text of an agent error object answered with HTTP 200 (``{"Error": true, ...}``, ``{"Message": ...}``,
-    ``Succeeded: false``), or None when ``data`` is not one. A carrier that has the keys of ``shape`` is not one."""
-    if not isinstance(data, dict):
-        return None
-    flagged = data.get('Error') is True or data.get('Succeeded') is False
-    texts = ['%s' % data[k] for k in ERROR_TEXT_KEYS if data.get(k) not in (None, '')]
-    expected_keys = set(shape) if isinstance(shape, dict) else set()
-    if flagged or (texts and not (expected_keys & set(data))):
-        return ' - '.join(texts) or '%s' % (data.get('ErrorType') or 'an error object without a message')
-    return None
-
-
 class WebAPIClient:
     """A keep-alive session to one tenant's WebAPI (one per thread), authenticated once, used for a whole module run."""
 
@@ -240,12 +96,14 @@ class WebAPIClient:
         self._count_lock = threading.Lock()
         self._pause_until = 0.0
         self._local = threading.local()
-        self._check_numbers()
+        problem = number_problem(self.params)
+        if problem:
+            module.fail_json(msg=problem)
         try:
-            self._credential()
+            self.credential = choose_credential(self.params, self.secrets)
             for name in SECRET_OPTIONS:
                 self.secrets.add(self.params.get(name))
-            self._check_plain_options()
+            check_plain_options(self.params)
             self.verify = (self.params.get('ca_path') or True) if self.params['validate_certs'] else False
             # SuperOffice Online: discovery (context_identifier) and/or system-user authentication; None otherwise.
             self.online = online_tenant(module, self.credential, self.secrets, USER_AGENT, self.verify)
@@ -261,7 +119,6 @@ class WebAPIClient:
         if self.params.get('app_token'):
             self.headers['SO-AppToken'] = self.params['app_token']
         if self.params.get('api') == 'soap':
-            from ansible_collections.superoffice.crm.plugins.module_utils._soap import SoapTransport
             # SOAP carries the credentials in the envelope (a password or access token is exchanged for a ticket).
             self.transport = SoapTransport(self, authorization)
             self.headers.pop('Authorization')
@@ -278,28 +135,6 @@ class WebAPIClient:
             session.headers.update(self.headers)
         return session
 
-    def _credential(self):
-        """Settle on exactly one credential: the options given, else the environment variables."""
-        given = [name for name, dummy in CREDENTIAL_OPTIONS if self.params.get(name)]
-        source = 'options'
-        if not given:
-            source = 'environment variables'
-            for name, variable in CREDENTIAL_OPTIONS:
-                value = os.environ.get(variable)
-                if value:
-                    self.secrets.add(value)  # masked like an option's value, also in the message below
-                    self.params[name] = value
-                    given.append(name)
-        if len(given) != 1:
-            names = ', '.join(given) if source == 'options' else ', '.join(v for n, v in CREDENTIAL_OPTIONS if n in given)
-            raise ValueError(
-                'Give exactly one credential: password (with username, for Basic auth on-site), ticket (SOTicket), '
-                'access_token (Bearer) or system_user_token (SuperOffice Online, with app_token and private_key), as an option or, '
-                'when no credential option is given, as the environment variable SUPEROFFICE_PASSWORD, SUPEROFFICE_TICKET, '
-                'SUPEROFFICE_ACCESS_TOKEN or SUPEROFFICE_SYSTEM_USER_TOKEN. Found %s: %s.' % (
-                    source if given else 'neither', names or 'none'))
-        self.credential = given[0]
-
     def _authorization(self):
         if self.credential == 'password':
             if not self.params.get('username'):
@@ -314,50 +149,21 @@ class WebAPIClient:
             return 'SOTicket', 'SOTicket %s' % self.online.system_user_ticket()
         return 'Bearer', 'Bearer %s' % self.params['access_token']
 
-    def _check_plain_options(self):
-        """Refuse, before any request, values that requests would reject at send time (with a traceback)."""
-        for name in HEADER_OPTIONS:
-            value = self.params.get(name)
-            if not value:
-                continue
-            # Never show the value: it is a secret.
-            if _CONTROL_CHARACTERS.search(value):
-                raise ValueError('%s contains a line break or another control character; give the %s on one line, '
-                                 'without surrounding quotes or newlines' % (name, name.replace('_', ' ')))
-            try:
-                value.encode('latin-1')
-            except UnicodeEncodeError:
-                raise ValueError('%s contains characters that cannot be sent in an HTTP header (only Latin-1 can): check that '
-                                 'it was copied whole, without typographic quotes or other special characters' % name)
-        ca_path = self.params.get('ca_path')
-        if ca_path and self.params['validate_certs'] and not os.path.exists(ca_path):
-            raise ValueError('ca_path %s does not exist: give the PEM CA bundle file (or a directory of hashed CA certificates) '
-                             'that verifies the server' % ca_path)
-
-    def _check_numbers(self):
-        for name, low in (('timeout', 0.001), ('retries', 0), ('retry_max_wait', 0), ('concurrency', 1), ('lock_timeout', 0)):
-            if name in self.params and self.params[name] < low:
-                self.module.fail_json(msg='%s must be %s, got %s' % (
-                    name, 'greater than 0' if name == 'timeout' else '%s or more' % low, self.params[name]))
-        if self.params.get('concurrency', 1) > MAX_CONCURRENCY:
-            self.module.fail_json(msg='concurrency must be at most %d, got %d' % (MAX_CONCURRENCY, self.params['concurrency']))
-
     def scrub(self, text):
         """Replace every secret of the run with a mask (defence in depth behind no_log)."""
         return self.secrets.mask(text)
 
     # -- requests ---------------------------------------------------------------------------------------------
 
-    def call(self, method, body=None, query=None, expect=None, null_ok=False, repeatable=None):
+    def call(self, method, body=None, query=None, expect=None, null_ok=False, *, repeatable):
         """POST one ErpSync agent method and return its answer, checked against ``expect``.
 
-        ``expect`` is the answer's shape (see shape_problem); None for a method without an answer. A ``null`` answer is
-        an error unless ``null_ok`` (agents answer null when they fail). Transient failures are retried with backoff;
-        writes that are not ``repeatable`` only when the server certainly did not act (429, no connection made).
-        Raises WebAPIError otherwise.
+        ``expect`` is the answer's shape (see _shapes.shape_problem); None for a method without an answer. A ``null`` answer
+        is an error unless ``null_ok`` (agents answer null when they fail). ``repeatable``: sending the request twice has
+        the effect of sending it once (reads, setters, whole-object saves; _agent.py declares it per method). Transient
+        failures are retried with backoff; a request that is not repeatable only when the server certainly did not act
+        (429, no connection made). Raises WebAPIError otherwise, with the request's Outcome.
         """
-        if repeatable is None:
-            repeatable = method in REPEATABLE_METHODS
         answer = self._send(method, body, query, repeatable)
         if answer is None:
             if expect is None or null_ok:
@@ -396,8 +202,8 @@ class WebAPIClient:
                         method, e), status=421, method=method)
                 continue
             retry_in = next(delays, None)
-            if not failure.retryable or retry_in is None:
-                raise failure.to_webapi_error()
+            if not failure.retryable(repeatable) or retry_in is None:
+                raise failure.to_webapi_error(repeatable)
             if failure.retry_after is not None:
                 retry_in = failure.retry_after
             retry_in = min(retry_in, self.params['retry_max_wait'])
@@ -427,32 +233,31 @@ class WebAPIClient:
                 'TLS verification of %s failed (%s). Give the CA bundle of your private PKI in ca_path, '
                 'or set validate_certs to false on a trusted test system only' % (self.base_url, root_cause(e)))), None
         except requests.exceptions.ConnectTimeout:
-            return _Failure(method, 'connecting to %s timed out' % self.base_url, retryable=True), None
+            return _Failure(method, 'connecting to %s timed out' % self.base_url, Outcome.NOT_APPLIED, transient=True), None
         except requests.exceptions.Timeout:
             # The request was sent: a write may have been applied, or may still be running on the server.
             return _Failure(method, 'no answer from %s within %s s (timeout)' % (self.base_url, self.params['timeout']),
-                            retryable=repeatable, unclear=not repeatable, in_flight=not repeatable), None
+                            Outcome.IN_FLIGHT, transient=True), None
         except requests.exceptions.ConnectionError as e:
             # A connection that was never made carried no request, so even a toggle may be sent again.
-            safe = repeatable or _never_connected(e)
             return _Failure(method, 'connection to %s failed: %s' % (self.base_url, self.scrub(root_cause(e))),
-                            retryable=safe, unclear=not safe), None
-        return self._decode(method, response, repeatable)
+                            Outcome.NOT_APPLIED if _never_connected(e) else Outcome.UNCLEAR, transient=True), None
+        return self._decode(method, response)
 
-    def _decode(self, method, response, repeatable):
+    def _decode(self, method, response):
         status = response.status_code
         answer = self.transport.parse(response, method)
         if status in TRANSIENT_STATUSES:
-            safe = repeatable or status in NOT_APPLIED_STATUSES
-            return _Failure(method, 'HTTP %d%s' % (status, self._detail(answer, response)), status=status,
-                            retryable=safe, unclear=not safe, in_flight=not safe and status in IN_FLIGHT_STATUSES,
+            outcome = Outcome.NOT_APPLIED if status in NOT_APPLIED_STATUSES else (
+                Outcome.IN_FLIGHT if status in IN_FLIGHT_STATUSES else Outcome.UNCLEAR)
+            return _Failure(method, 'HTTP %d%s' % (status, self._detail(answer, response)), outcome, status=status, transient=True,
                             retry_after=retry_after_seconds(response.headers.get('Retry-After'))), None
         if 300 <= status < 400:
             return _Failure(method, 'HTTP %d redirect to %s: set url to the address the WebAPI is served from' % (
                 status, self.secrets.cut(response.headers.get('Location') or 'an unnamed location')), status=status), None
         if status >= 400:
-            return _Failure(method, self._status_message(status, answer, response), status=status,
-                            unclear=status >= 500 and not repeatable), None
+            return _Failure(method, self._status_message(status, answer, response),
+                            Outcome.UNCLEAR if status >= 500 else Outcome.FAILED, status=status), None
         if answer.refused:
             # Agents answer 200 with an "internal error object" for invalid requests; SOAP answers a fault.
             return _Failure(method, 'the WebAPI refused the request: %s' % self.secrets.cut(answer.error_text), status=status), None
@@ -532,22 +337,28 @@ class RestTransport:
 
 
 class _Failure:
-    """One failed attempt: whether to retry, and the error to raise if not."""
+    """One failed attempt: what it did on the server (Outcome), whether trying again may help (``transient``), and the
+    error to raise when it is not tried again."""
 
-    def __init__(self, method, reason, status=None, retryable=False, unclear=False, retry_after=None, in_flight=False):
+    def __init__(self, method, reason, outcome=Outcome.FAILED, status=None, transient=False, retry_after=None):
         self.method = method
         self.reason = reason
+        self.outcome = outcome
         self.status = status
-        self.retryable = retryable
-        self.unclear = unclear
+        self.transient = transient
         self.retry_after = retry_after
-        self.in_flight = in_flight  # no answer in time: the server may still be working on it
 
-    def to_webapi_error(self):
+    def retryable(self, repeatable):
+        """Sent again: a transient failure of a request that may be repeated, or that the server certainly did not act on."""
+        return self.transient and (repeatable or self.outcome is Outcome.NOT_APPLIED)
+
+    def to_webapi_error(self, repeatable):
+        # A repeatable request leaves nothing to settle: sending it again (or not) has the same effect.
+        outcome = Outcome.FAILED if repeatable and self.outcome is not Outcome.NOT_APPLIED else self.outcome
         message = 'ErpSync %s failed: %s' % (self.method, self.reason)
-        if self.unclear:
+        if outcome in (Outcome.UNCLEAR, Outcome.IN_FLIGHT):
             message += '. The request may or may not have been applied'
-        return WebAPIError(message, status=self.status, method=self.method, unclear=self.unclear, in_flight=self.in_flight)
+        return WebAPIError(message, status=self.status, method=self.method, outcome=outcome)
 
 
 def _content_type(response):

@@ -15,8 +15,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpSyncAPI
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient, fail_on_error, webapi_argument_spec
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import Applier, PlanError, tenant_lock
+from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient, fail_on_error
+from ansible_collections.superoffice.crm.plugins.module_utils._options import webapi_argument_spec
+from ansible_collections.superoffice.crm.plugins.module_utils._lock import tenant_lock
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import Applier, PlanError, Run
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import find_connection
 
 URL_OPTIONS = ('url', 'environment_url', 'connector_url')
@@ -110,12 +112,19 @@ class ErpSyncModule(AnsibleModule):
             self._api = ErpSyncAPI(WebAPIClient(self))
         return self._api
 
+    def run(self):
+        """The Run every resource kind of this module run gets (the agent, check and diff mode, concurrency, ...)."""
+        if not hasattr(self, '_run'):
+            self._run = Run.of_module(self, self.api())
+        return self._run
+
     def converge(self, kinds, **failure):
         """Plan and apply ``kinds`` (check mode: plan only), holding the tenant lock for a real run. A problem found before
         any write ends the run with nothing changed; ``failure`` goes into that result."""
-        with tenant_lock(self, self.api().client.base_url):
+        run = self.run()
+        with tenant_lock(run, self.api().client.base_url, lambda msg: self.fail_json(msg=msg, changed=False)):
             try:
-                Applier(self, kinds).run()
+                Applier(run, kinds).apply_plan()
             except PlanError as e:
                 self.fail_json(msg=e.message, changed=False, **dict(failure, **e.fields))
 

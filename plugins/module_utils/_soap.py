@@ -351,7 +351,7 @@ class SoapTransport:
         method = LOGIN_METHODS[kind]
         body = {'UserName': params.get('username'), 'Password': params['password']} if kind == 'password' else {'AccessToken': params['access_token']}
         try:
-            answer = self.client.call(method, body) or {}
+            answer = self.client.call(method, body, repeatable=True) or {}  # a login changes nothing
         except WebAPIError as e:
             raise WebAPIError(re.sub('^ErpSync ', 'SoPrincipal ', e.message), status=e.status, method=method)
         ticket = (answer.get('Credentials') or {}).get('Ticket')

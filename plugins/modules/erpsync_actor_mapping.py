@@ -197,7 +197,7 @@ api_method:
 '''
 
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import check_errors
+from ansible_collections.superoffice.crm.plugins.module_utils._items import check_errors
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import (
     FIELD_OPTIONS, ActorMappings, mapping_options, module_item)
 
@@ -208,7 +208,7 @@ def main():
     item = module_item(module.params)
     module.checked(check_errors, [item], operations=[])  # before the client exists: bad input makes no request
     record = module.connection_record(module.params['connection'])
-    module.converge_one(ActorMappings(module, module.api(), [item], lambda item: record), item, 'mapping')
+    module.converge_one(ActorMappings(module.run(), [item], lambda item: record), item, 'mapping')
 
 
 if __name__ == '__main__':

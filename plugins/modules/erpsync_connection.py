@@ -278,7 +278,7 @@ def main():
     module = ErpSyncModule(connection_options(), required_one_of=CONNECTION_REQUIRED_ONE_OF, supports_check_mode=True)
     item = connection_item(dict((name, module.params.get(name)) for name in CONNECTION_OPTIONS))
     module.checked(check_items, [item], operations=[])  # before the client exists: bad input makes no request
-    module.converge_one(Connections(module, module.api(), [item]), item, 'connection')
+    module.converge_one(Connections(module.run(), [item]), item, 'connection')
 
 
 if __name__ == '__main__':

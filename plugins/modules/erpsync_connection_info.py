@@ -203,9 +203,8 @@ connections:
 
 import datetime
 
-from ansible_collections.superoffice.crm.plugins.module_utils._agent import ERP_ACTOR_TYPES, enum_name
+from ansible_collections.superoffice.crm.plugins.module_utils._shapes import ERP_ACTOR_TYPES, enum_name
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import run_concurrently
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import connection_facts
 
 
@@ -260,10 +259,10 @@ def main():
     if params['id'] is not None and params['id'] < 1:
         module.fail_json(msg='id must be a positive integer, got %d' % params['id'])
     api = module.api()
-    concurrency = params['concurrency']
+    run = module.run()
     records = [r for r in module.read_or_fail(api.get_all_connections, params['include_deleted']) if matches(r, params)]
     if params['include_config']:
-        full = module.read_or_fail(run_concurrently, lambda r: api.get_connection(r['ErpConnectionId']), records, concurrency)
+        full = module.read_or_fail(run.each, lambda r: api.get_connection(r['ErpConnectionId']), records)
         for listed, record in zip(records, full):
             if record is None:
                 # Listed a moment ago, so not unknown: an empty config here would be a lie.
@@ -275,7 +274,7 @@ def main():
         connections = [connection_facts(record, with_config=False) for record in records]
     if params['summary']:
         now = datetime.datetime.now(datetime.timezone.utc)
-        summaries = module.read_or_fail(run_concurrently, lambda r: api.get_connection_summary(r['ErpConnectionId']), records, concurrency)
+        summaries = module.read_or_fail(run.each, lambda r: api.get_connection_summary(r['ErpConnectionId']), records)
         for facts, summary in zip(connections, summaries):
             facts.update(summary_facts(summary, now))
     module.exit_json(changed=False, connections=connections)

@@ -336,9 +336,9 @@ def main():
         check_items(items)  # before the client exists: bad input makes no request
     except PlanError as e:
         module.fail_json(msg=e.message, changed=False)
-    kind = Connections(module, module.api(), items, exclusive=module.params['exclusive'])
+    kind = Connections(module.run(), items, exclusive=module.params['exclusive'])
     module.converge([kind])
-    result, failure = bulk_result(kind, module._diff)
+    result, failure = bulk_result(kind)
     if failure:
         module.fail_json(msg=failure, **result)
     module.exit_json(**result)

@@ -157,7 +157,7 @@ def main():
     module = ErpSyncModule(connector_options(), required_one_of=CONNECTOR_REQUIRED_ONE_OF, supports_check_mode=True)
     item = connector_item(dict((name, module.params.get(name)) for name in CONNECTOR_OPTIONS))
     module.checked(check_items, [item], operations=[])  # before the client exists: bad input makes no request
-    module.converge_one(Connectors(module, module.api(), [item]), item, 'connector')
+    module.converge_one(Connectors(module.run(), [item]), item, 'connector')
 
 
 if __name__ == '__main__':

@@ -138,7 +138,6 @@ connectors:
 
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import run_concurrently
 from ansible_collections.superoffice.crm.plugins.module_utils._values import field_type_name
 
 
@@ -186,7 +185,7 @@ def main():
     selected = [item for item in module.read_or_fail(api.get_connectors)
                 if (params['id'] is None or item['Id'] == params['id'])
                 and (params['name'] is None or (item.get('Name') or '').lower() == params['name'].lower())]
-    connectors = module.read_or_fail(run_concurrently, lambda item: connector_facts(api, item), selected, params['concurrency'])
+    connectors = module.read_or_fail(module.run().each, lambda item: connector_facts(api, item), selected)
     module.exit_json(changed=False, connectors=connectors)
 
 

@@ -133,9 +133,9 @@ def main():
             module.fail_json(msg='interval: %s' % e)
     if params['wait_timeout'] < 1:
         module.fail_json(msg='wait_timeout must be at least 1 second, got %d' % params['wait_timeout'])
-    engine = Engine(module, module.api(), params['state'], seconds, params['wait'], params['wait_timeout'])
+    engine = Engine(module.run(), params['state'], seconds, params['wait'], params['wait_timeout'])
     module.converge([engine], applied=[])
-    result, failure = engine.result(module._diff)
+    result, failure = engine.result()
     if failure:
         module.fail_json(msg=failure, **result)
     module.exit_json(**result)

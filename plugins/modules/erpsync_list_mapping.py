@@ -118,7 +118,7 @@ api_method:
 '''
 
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import check_errors
+from ansible_collections.superoffice.crm.plugins.module_utils._items import check_errors
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import (
     LIST_OPTIONS, ListMappings, list_mapping_options, validate_params)
 
@@ -129,7 +129,7 @@ def main():
     item = validate_params(module.params['lists'], exclusive=module.params['exclusive'])
     module.checked(check_errors, [item], operations=[])  # before the client exists: bad input makes no request
     record = module.connection_record(module.params['connection'])
-    module.converge_one(ListMappings(module, module.api(), [item], lambda item: record), item, 'list_mappings')
+    module.converge_one(ListMappings(module.run(), [item], lambda item: record), item, 'list_mappings')
 
 
 if __name__ == '__main__':

@@ -110,7 +110,7 @@ list_details:
             "items": {"A": 1, "B": 2, "C": null}}]
 '''
 
-from ansible_collections.superoffice.crm.plugins.module_utils._agent import ERP_ACTOR_TYPES
+from ansible_collections.superoffice.crm.plugins.module_utils._shapes import ERP_ACTOR_TYPES
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.export import read_mappings
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import list_option
@@ -128,8 +128,8 @@ def main():
     )
     params = module.params
     record = module.connection_record(params['connection'])
-    mappings, lists = module.read_or_fail(read_mappings, module.api(), record['ErpConnectionId'], params['actor_types'],
-                                          params['include_defaults'], params['include_lists'], params['concurrency'])
+    mappings, lists = module.read_or_fail(read_mappings, module.run(), record['ErpConnectionId'], params['actor_types'],
+                                          params['include_defaults'], params['include_lists'])
     module.exit_json(changed=False, connection=dict(id=record['ErpConnectionId'], name=record.get('DisplayName')),
                      mappings=[dict(actor_type=m['actor_type'], active=m['active'], fields=m['fields']) for m in mappings],
                      crm_actor_types=dict((m['actor_type'], m['crm_actor_type']) for m in mappings),

@@ -139,7 +139,7 @@ response:
       sample: {"added": [], "updated": [{"table": "contact", "record_id": 12}], "deleted": []}
 '''
 
-from ansible_collections.superoffice.crm.plugins.module_utils._agent import ERP_ACTOR_TYPES, enum_name
+from ansible_collections.superoffice.crm.plugins.module_utils._shapes import ERP_ACTOR_TYPES, enum_name
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 

@@ -326,8 +326,7 @@ diff:
 
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connector import CONNECTOR_OPTIONS
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.tenant import (
-    TENANT_CONNECTION_OPTIONS, tenant_items, tenant_kinds, tenant_result)
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.tenant import TENANT_CONNECTION_OPTIONS, Tenant, tenant_items, tenant_result
 
 
 def main():
@@ -350,9 +349,9 @@ def main():
         module.warn('The variable %s is not one the role superoffice.crm.erpsync takes, so it is ignored; check its spelling '
                     '(ansible-doc -t role superoffice.crm.erpsync lists them)' % name)
     items = module.checked(tenant_items, params)  # before the client exists: bad input makes no request
-    kinds = tenant_kinds(module, module.api(), params, items)
-    module.converge(kinds)
-    result, failure = tenant_result(kinds, items, module._diff)
+    tenant = Tenant(module.run(), params, items)
+    module.converge(tenant.kinds)
+    result, failure = tenant_result(tenant)
     if failure:
         module.fail_json(msg=failure, **result)
     module.exit_json(**result)

@@ -93,9 +93,8 @@ from ansible_collections.superoffice.crm.plugins.module_utils._resources.export 
 
 def main():
     module = ErpSyncModule(dict(include_mappings=dict(type='bool', default=True)), supports_check_mode=True)
-    api = module.api()
-    role_vars, placeholders = module.read_or_fail(export_tenant, api, module.params['include_mappings'], module.params['concurrency'])
-    module.exit_json(changed=False, role_vars=role_vars, vault_placeholders=placeholders, requests=api.client.request_count)
+    role_vars, placeholders = module.read_or_fail(export_tenant, module.run(), module.params['include_mappings'])
+    module.exit_json(changed=False, role_vars=role_vars, vault_placeholders=placeholders, requests=module.api().client.request_count)
 
 
 if __name__ == '__main__':

@@ -12,10 +12,11 @@ Private to this collection (the leading underscore): its interface may change wi
 
 import copy
 
-from ansible_collections.superoffice.crm.plugins.module_utils._agent import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, FIELD_ACCESS, enum_name, writable
+from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
+from ansible_collections.superoffice.crm.plugins.module_utils._shapes import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, FIELD_ACCESS, enum_name
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, Step, module_spec, read_and_check, run_concurrently, validate_items)
+from ansible_collections.superoffice.crm.plugins.module_utils._items import fail_with_errors, module_spec, read_and_check, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, Step
 
 ACTOR_TYPE_CHOICES = list(ERP_ACTOR_TYPES[1:])
 DIRECTIONS = {'to_crm': (True, False), 'to_erp': (False, True), 'both': (True, True), 'none': (False, False)}
@@ -92,14 +93,21 @@ def module_item(params):
                           lambda params, index, errors: mapping_item(params, None, errors), 'actor mapping')[0]
 
 
+class MappingItem(Item):
+    """A desired actor mapping of one connection."""
+
+    def __init__(self, params, index=None, where='', parent=None):
+        super().__init__(params, index, where, parent)
+        self.mapping = None         # the carrier as read (or, for a connection check mode would create, as predicted)
+        self.defaults = {}          # ErpFieldId -> ErpSyncDefaultValue, as read and then as saved
+        self.defaults_before = {}   # as read
+        self.pending = True         # not read yet (its connection is created or refreshed in this run)
+
+
 def mapping_item(params, index=None, errors=None, label='mappings', parent=None):
     """A desired actor mapping, its options checked (no request needed)."""
     where = '%s[%d] (%s): ' % (label, index, params.get('actor_type')) if index is not None else ''
-    item = Item(params, index, where, parent)
-    item.mapping = None         # the carrier as read
-    item.defaults = {}          # ErpFieldId -> ErpSyncDefaultValue, as read and then as saved
-    item.defaults_before = {}   # as read
-    item.pending = True         # not read yet (its connection is created or refreshed in this run)
+    item = MappingItem(params, index, where, parent)
     if errors:
         item.errors = ['%s%s' % (where, e) for e in errors]
         return item
@@ -135,17 +143,17 @@ class ActorMappings(Kind):
     """Field mappings and defaults of actor types. ``connection_of(item)`` gives the item's connection record, or None
     while it does not exist (it is created later in the run, or in check mode never)."""
 
-    def __init__(self, module, api, items, connection_of):
-        self.module = module
-        self.api = api
-        self.items = items
+    name = 'mappings'
+
+    def __init__(self, run, items, connection_of):
+        super().__init__(run, items)
         self.connection_of = connection_of
 
     def read(self):
         # One read per mapping (and per default asked for), at once for different mappings. A mapping whose connection is
         # made or refreshed in this run is read when the MAPPINGS stage comes.
         ready = [item for item in self.items if not item.params['refresh_fields'] and self._conn_id(item)]
-        read_and_check(self.items, ready, self._read_item, self._check, self.module.params.get('concurrency') or 1)
+        read_and_check(self.run, self.items, ready, self._read_item, self._check)
 
     def _conn_id(self, item):
         record = self.connection_of(item)
@@ -217,12 +225,14 @@ class ActorMappings(Kind):
             rows.append(row)
         return rows
 
+    def catch_up(self, stage):
+        if stage == MAPPINGS:
+            self.run.each(self._read_pending, [item for item in self.items if item.pending and not item.blocked])
+
     def steps(self, stage):
         if stage == REFRESH_FIELDS:
             return [self._refresh_step(item) for item in self.items if item.params['refresh_fields'] and self._conn_id(item)]
         if stage == MAPPINGS:
-            run_concurrently(self._read_pending, [item for item in self.items if item.pending and not item.blocked],
-                             self.module.params.get('concurrency') or 1)
             return [step for step in (self._mapping_step(item) for item in self.items if not item.blocked) if step is not None]
         if stage == DEFAULTS:
             return [step for item in self.items if not item.blocked and item.mapping is not None for step in self._default_steps(item)]
@@ -245,8 +255,7 @@ class ActorMappings(Kind):
             if self._conn_id(item):
                 self._read_item(item)
                 self._check(item)
-                if item.errors:
-                    item.fail('; '.join(e[len(item.where):] for e in item.errors))
+                fail_with_errors(item)
             else:
                 item.mapping = self._predicted_carrier(item)
                 item.pending = False
@@ -268,8 +277,6 @@ class ActorMappings(Kind):
             any(new.get(k) != old.get(k) and (new.get(k) or old.get(k)) for k in ROW_KEYS) for new, old in zip(rows, item.mapping['FieldMappings']))
         if not changed:
             return None
-        if item.parent is not None:
-            item.parent.mapping_changed = True  # its list mappings are read after this save
         payload = dict(writable(item.mapping), IsActive=active, FieldMappings=[writable(row) for row in rows])
 
         def send():

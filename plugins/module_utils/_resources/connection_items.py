@@ -13,7 +13,8 @@ import copy
 import re
 
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import Item, duplicate_errors, invalid, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._items import duplicate_errors, invalid, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import Item
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
 # The per-connection options: the options of erpsync_connection and the suboptions of erpsync_connections.connections.
@@ -126,6 +127,23 @@ def _check_config_shape(config, errors, where):
                           % (where, key, len('%s' % (value,)), MAX_CONFIG_VALUE))
 
 
+class ConnectionItem(Item):
+    """A desired connection (or, with ``unlisted``, a live connection no item names that exclusive deactivates)."""
+
+    def __init__(self, params, index=None, where='', unlisted=False):
+        super().__init__(params, index, where)
+        self.config = None          # the given config, in the server's form once the connector's field types are known
+        self.connector_id = None    # resolved from params['connector']
+        self.connector_item = None  # the tenant's connector item registering its connector in this run
+        self.has_config = False     # whether current/final came with ConfigFields (GetConnection), not from the list
+        self.written = {}           # config keys the run writes (for diffs)
+        self.live = None            # the record as the latest fresh read shows it
+        self.twin = None            # a lower-id connection another run created at the same moment as this run's (its id)
+        self.unlisted = unlisted
+        self.unclear = False        # a write had an unclear outcome: the final read must confirm it
+        self.has_mappings = False   # the tenant maps its fields in this run (its list mappings are read after that)
+
+
 def connection_item(params, index=None, errors=None, label='connections'):
     """A desired connection, its option values checked (no request needed); problems are in ``item.errors``."""
     where = ''
@@ -136,16 +154,7 @@ def connection_item(params, index=None, errors=None, label='connections'):
         if isinstance(params.get('id'), int):
             ident.append('id %s' % params['id'])
         where = '%s[%d]%s: ' % (label, index, ' (%s)' % ', '.join(ident) if ident else '')
-    item = Item(params, index, where)
-    item.config = None          # the given config, in the server's form once the connector's field types are known
-    item.connector_id = None    # resolved from params['connector']
-    item.has_config = False     # whether current/final came with ConfigFields (GetConnection), not from the list
-    item.written = {}           # config keys the run writes (for diffs)
-    item.live = None            # the record as the latest fresh read shows it
-    item.unlisted = False       # made for a live connection no item names (exclusive)
-    item.unclear = False        # a write had an unclear outcome: the final read must confirm it
-    item.connector_item = None  # the tenant's connector item registering its connector in this run
-    item.mapping_changed = False
+    item = ConnectionItem(params, index, where)
     if errors:
         item.errors = ['%s%s' % (where, e) for e in errors]
         return item
@@ -207,3 +216,58 @@ def find_connection(api, connection, records=None):
             connection, len(found), ', '.join(describe(r) for r in found)))
     raise ValueError('connection %r is not a live connection; live connections: %s' % (
         connection, ', '.join(describe(r) for r in records) or 'none'))
+
+
+def same_target_errors(items, label='connections'):
+    """Two items that resolve to one live connection (by id and by name, say): each connection may be listed once."""
+    errors = []
+    seen = {}
+    for item in items:
+        if item.current is None:
+            continue
+        conn_id = item.current['ErpConnectionId']
+        if conn_id in seen:
+            errors.append('%s[%d] and %s[%d] both refer to connection %s; each connection may be listed once'
+                          % (label, seen[conn_id], label, item.index, describe(item.current)))
+        else:
+            seen[conn_id] = item.index
+    return errors
+
+
+def warn_about_names(items, live, warn):
+    """Warnings about slips a run cannot refuse: a new name that differs from a live one only in case or white space, a move
+    to another connector, and a rename to a name another connection has (finding by name fails then)."""
+    renamed = dict((item.current['ErpConnectionId'], item.params['name']) for item in items
+                   if item.current is not None and item.params['name'] is not None and item.params['state'] == 'present')
+    deleted = set(item.current['ErpConnectionId'] for item in items if item.current is not None and item.params['state'] == 'absent')
+    for item in items:
+        if item.params['state'] != 'present':
+            continue
+        if item.current is None:
+            _warn_near_name(item, live, warn)
+            continue
+        if item.connector_id is not None and item.connector_id != item.current.get('ErpConnectorId'):
+            warn('%sconnection %s moves from connector id %s to connector id %s. The admin screen offers no such change '
+                 'and the stored config belongs to the old connector; consider a new connection instead'
+                 % (item.where, describe(item.current), item.current.get('ErpConnectorId'), item.connector_id))
+        if item.params['id'] is not None and item.params['name'] not in (None, item.current.get('DisplayName')):
+            _warn_shared_name(item, live, renamed, deleted, warn)
+
+
+def _warn_near_name(item, live, warn):
+    name = item.params['name']
+    similar = [r for r in live if near(r.get('DisplayName')) == near(name)]
+    if similar or name != name.strip():
+        warn('%sconnection %r will be created, although %s; names are compared exactly, so check for a typing slip (case or '
+             'white space)' % (item.where, name, ', '.join('connection %s differs from it only in case or white space' % describe(r)
+                                                           for r in similar) or 'its name starts or ends with white space'))
+
+
+def _warn_shared_name(item, live, renamed, deleted, warn):
+    for other in live:
+        other_id = other['ErpConnectionId']
+        if other_id == item.current['ErpConnectionId'] or other_id in deleted:
+            continue
+        if renamed.get(other_id, other.get('DisplayName')) == item.params['name']:
+            warn('%sconnection %s is renamed to %r, which connection %s also has; finding these connections by name will fail '
+                 'until the names differ' % (item.where, describe(item.current), item.params['name'], describe(other)))

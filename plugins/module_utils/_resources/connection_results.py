@@ -13,7 +13,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._resources.connect
     OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DELETED, OP_UPDATED, item_label)
 
 
-def item_result(kind, item, diff_mode):
+def item_result(kind, item):
     """One item's entry in the bulk module's ``connections`` result."""
     record = item.final or item.current or {}
     result = dict(
@@ -24,7 +24,7 @@ def item_result(kind, item, diff_mode):
         operations=list(item.operations),
         connection=kind.facts(item),
     )
-    if diff_mode:
+    if kind.run.diff:
         result['diff'] = kind.diff(item)
     if item.failed:
         result['failed'] = True
@@ -73,15 +73,15 @@ def aggregate_diff(kind):
     return dict(before=before, after=after)
 
 
-def bulk_result(kind, diff_mode):
+def bulk_result(kind):
     """The erpsync_connections result (and the failure message, or None)."""
     items = kind.items
     unlisted = [dict(id=i.current['ErpConnectionId'], name=i.current.get('DisplayName')) for i in kind.unlisted if i.changed]
     unlisted_failed = [dict(id=i.current['ErpConnectionId'], name=i.current.get('DisplayName'), msg=i.msg) for i in kind.unlisted if i.failed]
     result = dict(changed=any(item.changed for item in items) or bool(unlisted),
-                  connections=[item_result(kind, item, diff_mode) for item in items],
+                  connections=[item_result(kind, item) for item in items],
                   summary=summary(kind), unlisted_deactivated=unlisted)
-    if diff_mode:
+    if kind.run.diff:
         result['diff'] = aggregate_diff(kind)
     failures = ['%s%s' % (item.where, item.msg) for item in items if item.failed]
     failures.extend('unlisted connection %s (id %s): %s' % (f['name'], f['id'], f['msg']) for f in unlisted_failed)

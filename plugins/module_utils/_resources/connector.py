@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    CONNECTORS, Item, ItemFailure, Kind, PlanError, Step, duplicate_errors, invalid, validate_items)
+from ansible_collections.superoffice.crm.plugins.module_utils._items import duplicate_errors, invalid, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import CONNECTORS, Item, ItemFailure, Kind, PlanError, Step
 
 CONNECTOR_OPTIONS = dict(
     id=dict(type='int'),
@@ -115,10 +115,10 @@ def check_items(items, label='connectors'):
 class Connectors(Kind):
     """Brings connector registrations to the desired state; see erpsync_connector's docs for the rules."""
 
-    def __init__(self, module, api, items, label='connectors'):
-        self.module = module
-        self.api = api
-        self.items = items
+    name = 'connectors'
+
+    def __init__(self, run, items, label='connectors'):
+        super().__init__(run, items)
         self.label = label
 
     def read(self):

@@ -38,14 +38,22 @@ def diff_view(facts):
     return dict(running=facts['running'], interval=facts['interval'])
 
 
-class Engine(Kind):
-    """The engine of one tenant. ``interval`` is in seconds (already parsed), ``state`` 'running'/'stopped' or None."""
+class EngineItem(Item):
+    """The desired engine: ``interval`` in seconds (already parsed), ``state`` 'running'/'stopped' or None."""
 
-    def __init__(self, module, api, state=None, interval=None, wait=True, wait_timeout=120):
-        self.module = module
-        self.api = api
-        self.item = Item(dict(state=state, interval=interval, wait=wait, wait_timeout=wait_timeout))
-        self.item.queued = False
+    def __init__(self, state=None, interval=None, wait=True, wait_timeout=120):
+        super().__init__(dict(state=state, interval=interval, wait=wait, wait_timeout=wait_timeout))
+        self.queued = False         # a state change was asked for and not waited for
+
+
+class Engine(Kind):
+    """The engine of one tenant."""
+
+    name = 'engine'
+
+    def __init__(self, run, state=None, interval=None, wait=True, wait_timeout=120):
+        self.item = EngineItem(state, interval, wait, wait_timeout)
+        super().__init__(run, [self.item])
 
     def read(self):
         try:
@@ -103,13 +111,18 @@ class Engine(Kind):
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 5)
 
-    def result(self, diff_mode):
+    def facts(self, item):
+        return engine_facts(item.final)
+
+    def diff(self, item):
+        return dict(before=diff_view(engine_facts(item.current)), after=diff_view(engine_facts(item.final)))
+
+    def result(self):
         """The engine modules' result, and the failure message (or None)."""
         item = self.item
-        before = engine_facts(item.current)
-        result = dict(changed=item.changed, queued=item.queued, engine=engine_facts(item.final))
-        if diff_mode:
-            result['diff'] = dict(before=diff_view(before), after=diff_view(result['engine']))
+        result = dict(changed=item.changed, queued=item.queued, engine=self.facts(item))
+        if self.run.diff:
+            result['diff'] = self.diff(item)
         if not item.failed:
             return result, None
         result.update(item.error_fields)

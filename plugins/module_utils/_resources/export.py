@@ -11,28 +11,28 @@ Private to this collection (the leading underscore): its interface may change wi
 
 import re
 
-from ansible_collections.superoffice.crm.plugins.module_utils._agent import ERP_ACTOR_TYPES, enum_name
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import run_concurrently
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import mapping_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import engine_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import list_facts, list_option
-from ansible_collections.superoffice.crm.plugins.module_utils._values import is_secret_type, same_config_value, field_type_name
+from ansible_collections.superoffice.crm.plugins.module_utils._shapes import ERP_ACTOR_TYPES, enum_name
+from ansible_collections.superoffice.crm.plugins.module_utils._values import field_type_name, is_secret_type, same_config_value
 
 
-def read_mappings(api, conn_id, actor_types=None, include_defaults=False, include_lists=True, concurrency=1):
+def read_mappings(run, conn_id, actor_types=None, include_defaults=False, include_lists=True):
     """A connection's actor mappings and list mappings in the shapes erpsync_actor_mapping and erpsync_list_mapping take.
 
     The actor types are the connection's own (from its sync summary) unless given. Reads: the summary, one mapping per actor
     type, one default per field (``include_defaults``), the list mappings (``include_lists``).
     """
+    api = run.api
     if actor_types is None:
         summary = api.get_connection_summary(conn_id)
         actor_types = [enum_name(a.get('ActorType'), ERP_ACTOR_TYPES) for a in summary.get('Actors') or []]
-    carriers = run_concurrently(lambda actor: api.get_actor_type_mapping(conn_id, actor), actor_types, concurrency)
+    carriers = run.each(lambda actor: api.get_actor_type_mapping(conn_id, actor), actor_types)
     defaults = {}
     if include_defaults:
         field_ids = [row['ErpFieldId'] for carrier in carriers for row in carrier['FieldMappings']]
-        defaults = dict(zip(field_ids, run_concurrently(api.get_default_value, field_ids, concurrency)))
+        defaults = dict(zip(field_ids, run.each(api.get_default_value, field_ids)))
     mappings = [mapping_facts(conn_id, carrier, defaults) for carrier in carriers]
     lists = []
     if include_lists:
@@ -50,12 +50,11 @@ def slug(text):
     return re.sub(r'[^a-z0-9]+', '_', ('%s' % text).lower()).strip('_') or 'x'
 
 
-def export_connection(api, listed, names, include_mappings, placeholders):
+def export_connection(run, listed, names, include_mappings, placeholders):
     """One live connection as an erpsync_connections item: only what differs from a new connection's defaults, its
     Password-type values replaced by ``{{ vault_... }}`` placeholders (recorded in ``placeholders``)."""
+    api = run.api
     record = api.get_connection(listed['ErpConnectionId'])
-    fields = api.get_field_metadata(record['ErpConnectorId']) or []
-    by_key = dict((f['FieldKey'], f) for f in fields)
     item = dict(name=record.get('DisplayName') or '', connector=connector_name(api, record['ErpConnectorId']))
     if names.count(item['name']) > 1:
         item['id'] = record['ErpConnectionId']  # the name alone would match several live connections
@@ -64,6 +63,19 @@ def export_connection(api, listed, names, include_mappings, placeholders):
     if not record.get('AllAccess'):
         item.update(all_access=False, user_group_ids=sorted(record.get('UserGroupAccessIds') or []),
                     associate_ids=sorted(record.get('AssociateAccessIds') or []))
+    config = export_config(api, record, names, placeholders)
+    if config:
+        item['config'] = config
+        item['update_secrets'] = 'on_create'
+    item['active'] = bool(record.get('Active'))
+    if include_mappings:
+        item.update(export_mappings(run, record['ErpConnectionId']))
+    return item
+
+
+def export_config(api, record, names, placeholders):
+    """The config values a new connection would not have (mandatory ones always), secrets as placeholders."""
+    by_key = dict((f['FieldKey'], f) for f in api.get_field_metadata(record['ErpConnectorId']) or [])
     config = {}
     for key, value in sorted((record.get('ConfigFields') or {}).items()):
         field = by_key.get(key)
@@ -79,22 +91,23 @@ def export_connection(api, listed, names, include_mappings, placeholders):
         elif not same_config_value(value or '', field.get('DefaultValue') or '', field_type_name(field.get('FieldType'))) or \
                 field.get('Access') == 'Mandatory':
             config[key] = value or ''
-    if config:
-        item['config'] = config
-        item['update_secrets'] = 'on_create'
-    item['active'] = bool(record.get('Active'))
-    if include_mappings:
-        mappings, lists = read_mappings(api, record['ErpConnectionId'], include_defaults=True)
-        exported = [dict(actor_type=m['actor_type'], active=m['active'], fields=[trim_field(f) for f in m['fields']])
-                    for m in mappings if m['active'] or m['fields']]
-        if exported:
-            item['mappings'] = exported
-        chosen = [dict(option, items=dict((k, v) for k, v in option['items'].items() if v is not None))
-                  for option in (list_option(entry) for entry in lists)]
-        chosen = [entry for entry in chosen if entry['items']]
-        if chosen:
-            item['list_mappings'] = chosen
-    return item
+    return config
+
+
+def export_mappings(run, conn_id):
+    """A connection's ``mappings`` and ``list_mappings`` (only what is set), as the role's connection items take them."""
+    mappings, lists = read_mappings(run, conn_id, include_defaults=True)
+    exported = {}
+    chosen = [dict(actor_type=m['actor_type'], active=m['active'], fields=[trim_field(f) for f in m['fields']])
+              for m in mappings if m['active'] or m['fields']]
+    if chosen:
+        exported['mappings'] = chosen
+    chosen = [dict(option, items=dict((k, v) for k, v in option['items'].items() if v is not None))
+              for option in (list_option(entry) for entry in lists)]
+    chosen = [entry for entry in chosen if entry['items']]
+    if chosen:
+        exported['list_mappings'] = chosen
+    return exported
 
 
 def trim_field(field):
@@ -112,8 +125,9 @@ def connector_name(api, connector_id):
     return names[0] if len(names) == 1 and names[0] else '%s' % connector_id
 
 
-def export_tenant(api, include_mappings=True, concurrency=1):
+def export_tenant(run, include_mappings=True):
     """The whole tenant as the role's variables, and the vault placeholders to fill."""
+    api = run.api
     placeholders = []
     engine = engine_facts(api.get_engine_status())
     connectors = []
@@ -122,9 +136,9 @@ def export_tenant(api, include_mappings=True, concurrency=1):
         connectors.append(dict(name=listed.get('Name') or entity.get('DisplayName') or '', connector_url=entity.get('URL') or ''))
     live = api.get_all_connections(False)
     # Each connector's field types once, before the connections are read at once (so no two threads read them twice).
-    run_concurrently(api.get_field_metadata, sorted(set(r['ErpConnectorId'] for r in live)), concurrency)
+    run.each(api.get_field_metadata, sorted(set(r['ErpConnectorId'] for r in live)))
     names = [r.get('DisplayName') or '' for r in live]
-    connections = run_concurrently(lambda record: export_connection(api, record, names, include_mappings, placeholders), live, concurrency)
+    connections = run.each(lambda record: export_connection(run, record, names, include_mappings, placeholders), live)
     role_vars = dict(erpsync_engine_state='running' if engine['running'] else 'stopped', erpsync_engine_interval=engine['interval'],
                      erpsync_connectors=connectors, erpsync_connections=connections)
     return role_vars, sorted(set(placeholders))

@@ -16,8 +16,8 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import CARRIER_METADATA
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    LIST_MAPPINGS, Item, ItemFailure, Kind, Step, module_spec, read_and_check, run_concurrently, validation_errors)
+from ansible_collections.superoffice.crm.plugins.module_utils._items import fail_with_errors, module_spec, read_and_check, validation_errors
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import LIST_MAPPINGS, Item, ItemFailure, Kind, Step
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
 LIST_OPTIONS = dict(
@@ -70,11 +70,20 @@ def list_option(facts):
     return dict(key, items=dict(facts['items']))
 
 
+class ListMappingItem(Item):
+    """The desired list mappings of one connection."""
+
+    def __init__(self, params, where='', parent=None):
+        super().__init__(params, None, where, parent)
+        self.container = None       # the list mappings as read
+        self.planned = None         # the container as it should be
+        self.pending = True         # not read yet (its connection is created or mapped in this run)
+        self.predicted_only = False  # check mode, for a connection that would be created: nothing to read
+
+
 def list_mapping_item(params, label='list_mappings', parent=None, errors=None):
     """A desired set of list mappings of one connection, its options checked (no request needed)."""
-    item = Item(params, None, '%s: ' % label if parent is not None else '', parent)
-    item.container = None
-    item.pending = True
+    item = ListMappingItem(params, '%s: ' % label if parent is not None else '', parent)
     item.errors = ['%s%s' % (item.where, e) for e in errors or []]
     for index, wanted in enumerate(params.get('lists') or []):
         for erp_id, crm in (wanted.get('items') or {}).items():
@@ -94,21 +103,21 @@ def validate_params(raw, label='list_mappings', parent=None, exclusive=False):
 class ListMappings(Kind):
     """List mappings of connections. ``connection_of(item)`` gives the connection record or None while it does not exist."""
 
-    def __init__(self, module, api, items, connection_of):
-        self.module = module
-        self.api = api
-        self.items = items
+    name = 'list_mappings'
+
+    def __init__(self, run, items, connection_of):
+        super().__init__(run, items)
         self.connection_of = connection_of
         self._crm_lists = {}
 
     def read(self):
         # A connection whose field mappings change in this run gets its list fields from them: read it after.
         ready = [item for item in self.items if self._conn_id(item) and not self._mappings_change(item)]
-        read_and_check(self.items, ready, self._read_item, self._plan, self.module.params.get('concurrency') or 1)
+        read_and_check(self.run, self.items, ready, self._read_item, self._plan)
 
     @staticmethod
     def _mappings_change(item):
-        return item.parent is not None and getattr(item.parent, 'has_mappings', False)
+        return item.parent is not None and item.parent.has_mappings
 
     def _conn_id(self, item):
         record = self.connection_of(item)
@@ -214,15 +223,19 @@ class ListMappings(Kind):
             return {'Id': 0, 'Name': '(No Selection)'}
         return {'Id': crm_id, 'Name': self._crm_items(entry).get(crm_id, '')}
 
+    def catch_up(self, stage):
+        if stage != LIST_MAPPINGS:
+            return
+        pending = [item for item in self.items if item.pending and not item.blocked]
+        self.run.each(self._read_pending, pending)
+        for item in pending:
+            self._plan_pending(item)
+
     def steps(self, stage):
         if stage != LIST_MAPPINGS:
             return []
-        pending = [item for item in self.items if item.pending and not item.blocked]
-        run_concurrently(self._read_pending, pending, self.module.params.get('concurrency') or 1)
-        for item in pending:
-            self._plan_pending(item)
         return [step for step in (self._save_step(item) for item in self.items
-                                  if not item.blocked and (item.container is not None or getattr(item, 'predicted_only', False)))
+                                  if not item.blocked and (item.container is not None or item.predicted_only))
                 if step is not None]
 
     def _read_pending(self, item):
@@ -245,11 +258,10 @@ class ListMappings(Kind):
         except WebAPIError as e:
             item.fail(e.message, e.result_fields())
             return
-        if item.errors:
-            item.fail('; '.join(e[len(item.where):] for e in item.errors))
+        fail_with_errors(item)
 
     def _save_step(self, item):
-        if getattr(item, 'predicted_only', False):
+        if item.predicted_only:
             return Step(item, OP_UPDATED, lambda: None, predicted=None)
         if item.planned == item.container:
             return None

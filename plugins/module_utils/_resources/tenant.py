@@ -9,7 +9,8 @@ in the order the server needs (the stages of _plan.py); used by erpsync_tenant, 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import invalid
+from ansible_collections.superoffice.crm.plugins.module_utils._items import invalid
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import Code
 from ansible_collections.superoffice.crm.plugins.module_utils._resources import (
     actor_mapping, connection, connection_items, connection_results, connector, list_mapping)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import Engine
@@ -18,6 +19,17 @@ from ansible_collections.superoffice.crm.plugins.module_utils._values import int
 TENANT_CONNECTION_OPTIONS = dict(connection_items.CONNECTION_OPTIONS,
                                  mappings=dict(type='list', elements='dict'),
                                  list_mappings=dict(type='list', elements='dict'))
+
+
+class TenantItems:
+    """Every desired object of one tenant run, by kind, checked without a request."""
+
+    def __init__(self, connectors, connections, mappings, lists, interval):
+        self.connectors = connectors
+        self.connections = connections
+        self.mappings = mappings
+        self.lists = lists
+        self.interval = interval    # the engine interval in seconds, or None
 
 
 def tenant_items(params):
@@ -46,26 +58,32 @@ def tenant_items(params):
         errors.append('engine_wait_timeout must be at least 1 second, got %d' % params['engine_wait_timeout'])
     if errors:
         raise invalid(errors)
-    return connectors, connections, mappings, lists, seconds
+    return TenantItems(connectors, connections, mappings, lists, seconds)
 
 
-def tenant_kinds(module, api, params, items):
-    """The resource kinds of one tenant run, in dependency order."""
-    connectors, connections, mappings, lists, seconds = items
-    planned = dict((c.params['name'].strip().lower(), c) for c in connectors
-                   if c.params['state'] == 'present' and c.params['name'] and c.params['id'] is None)
+def connection_of(item):
+    """The record of a mapping item's connection, or None while it does not exist (created later, or never in check mode)."""
+    record = item.parent.final
+    return record if record and record.get('ErpConnectionId') else None
 
-    def connection_of(item):
-        record = item.parent.final
-        return record if record and record.get('ErpConnectionId') else None
 
-    kinds = [connector.Connectors(module, api, connectors),
-             connection.Connections(module, api, connections, exclusive=params['connections_exclusive'], planned_connectors=planned),
-             actor_mapping.ActorMappings(module, api, mappings, connection_of),
-             list_mapping.ListMappings(module, api, lists, connection_of)]
-    if params['engine_state'] is not None or seconds is not None:
-        kinds.append(Engine(module, api, params['engine_state'], seconds, params['engine_wait'], params['engine_wait_timeout']))
-    return kinds
+class Tenant:
+    """The resource kinds of one tenant run, by name; ``kinds`` in dependency order."""
+
+    def __init__(self, run, params, items):
+        self.run = run
+        self.items = items
+        planned = dict((c.params['name'].strip().lower(), c) for c in items.connectors
+                       if c.params['state'] == 'present' and c.params['name'] and c.params['id'] is None)
+        self.connectors = connector.Connectors(run, items.connectors)
+        self.connections = connection.Connections(run, items.connections, exclusive=params['connections_exclusive'],
+                                                  planned_connectors=planned)
+        self.mappings = actor_mapping.ActorMappings(run, items.mappings, connection_of)
+        self.lists = list_mapping.ListMappings(run, items.lists, connection_of)
+        self.engine = None
+        if params['engine_state'] is not None or items.interval is not None:
+            self.engine = Engine(run, params['engine_state'], items.interval, params['engine_wait'], params['engine_wait_timeout'])
+        self.kinds = [kind for kind in (self.connectors, self.connections, self.mappings, self.lists, self.engine) if kind is not None]
 
 
 def mandatory_without_direction(mappings, conn_item):
@@ -80,62 +98,74 @@ def mandatory_without_direction(mappings, conn_item):
     return missing
 
 
-def tenant_result(kinds, items, diff_mode):
-    """The erpsync_tenant result, and the failure message (or None)."""
-    connectors, connections, mappings, lists = items[:4]
-    connector_kind, connection_kind, mapping_kind, list_kind = kinds[:4]
-    engine = kinds[4] if len(kinds) > 4 else None
-    bulk = connection_results.bulk_result(connection_kind, diff_mode)[0]
-    for entry, item in zip(bulk['connections'], connections):
-        entry['mappings'] = [object_result(mapping_kind, m, 'mapping', diff_mode) for m in mappings if m.parent is item]
-        entry['list_mappings'] = [object_result(list_kind, m, 'list_mappings', diff_mode) for m in lists if m.parent is item]
-        if item.failed and 'activating' in (item.msg or ''):
-            missing = mandatory_without_direction(mappings, item)
-            if missing:
-                item.msg = entry['msg'] = '%s. Mandatory fields without a direction: %s' % (item.msg, ', '.join(missing))
-    result = dict(changed=False, connectors=[object_result(connector_kind, c, 'connector', diff_mode) for c in connectors],
-                  connections=bulk['connections'], summary=bulk['summary'],
-                  unlisted_deactivated=bulk['unlisted_deactivated'])
-    if engine is not None:
-        result['engine'] = engine.result(diff_mode)[0]
-    failures, applied = [], []
-    for label, objects in (('connectors', connectors), ('connections', connections + connection_kind.unlisted), ('mappings', mappings),
-                           ('list mappings', lists)):
-        for item in objects:
-            name = 'unlisted connection %s: ' % connection_items.item_label(item) if getattr(item, 'unlisted', False) else item.where or label + ': '
-            if item.failed:
-                failures.append('%s%s' % (name, item.msg))
-            if item.changed:
-                applied.append('%s%s' % (name, ', '.join(item.operations)))
-    if engine is not None and engine.item.failed:
-        failures.append('engine: %s' % engine.item.msg)
-    if engine is not None and engine.item.changed:
-        applied.append('engine: %s' % ', '.join(engine.item.operations))
-    result['changed'] = bool(applied) or bool(bulk['unlisted_deactivated'])
-    if diff_mode:
-        result['diff'] = dict(before={}, after={})
-        for key, diff in (('connections', bulk.get('diff')), ('engine', (result.get('engine') or {}).get('diff'))):
-            if diff and diff['before'] != diff['after']:
-                result['diff']['before'][key], result['diff']['after'][key] = diff['before'], diff['after']
-        for key, kind, objects in (('connectors', connector_kind, connectors), ('mappings', mapping_kind, mappings), ('list_mappings', list_kind, lists)):
-            for item in objects:
-                if item.changed:
-                    diff = kind.diff(item)
-                    name = (item.where or key).rstrip(': ')
-                    result['diff']['before'].setdefault(key, {})[name] = diff['before']
-                    result['diff']['after'].setdefault(key, {})[name] = diff['after']
-    if not failures:
-        return result, None
-    return result, '%d change%s failed: %s. Applied: %s' % (
-        len(failures), 's' if len(failures) > 1 else '', '; '.join(failures), '; '.join(applied) if applied else 'nothing')
-
-
-def object_result(kind, item, key, diff_mode):
+def object_result(kind, item, key):
+    """One object's entry in the result: ``changed``, ``operations``, the object under ``key``, its diff, its failure."""
     entry = dict(changed=item.changed, operations=list(item.operations))
     entry[key] = kind.facts(item)
-    if diff_mode:
+    if kind.run.diff:
         entry['diff'] = kind.diff(item)
     if item.failed or item.blocked:
         entry['failed'] = True
         entry['msg'] = item.msg or 'not applied: its connection failed'
     return entry
+
+
+def _connection_entries(tenant, bulk):
+    """The bulk module's connection entries, each with its mappings and list mappings; a refused activation also names the
+    mandatory fields without a direction."""
+    for entry, item in zip(bulk['connections'], tenant.items.connections):
+        entry['mappings'] = [object_result(tenant.mappings, m, 'mapping') for m in tenant.items.mappings if m.parent is item]
+        entry['list_mappings'] = [object_result(tenant.lists, m, 'list_mappings') for m in tenant.items.lists if m.parent is item]
+        if item.code is Code.REFUSED:
+            missing = mandatory_without_direction(tenant.items.mappings, item)
+            if missing:
+                item.msg = entry['msg'] = '%s. Mandatory fields without a direction: %s' % (item.msg, ', '.join(missing))
+    return bulk['connections']
+
+
+def _labelled(tenant):
+    """Every item of the run with the label its failure and its changes are named by."""
+    labelled = [(item.where or 'connectors: ', item) for item in tenant.items.connectors]
+    labelled += [(item.where or 'connections: ', item) for item in tenant.items.connections]
+    labelled += [('unlisted connection %s: ' % connection_items.item_label(item), item) for item in tenant.connections.unlisted]
+    labelled += [(item.where or 'mappings: ', item) for item in tenant.items.mappings]
+    labelled += [(item.where or 'list mappings: ', item) for item in tenant.items.lists]
+    if tenant.engine is not None:
+        labelled.append(('engine: ', tenant.engine.item))
+    return labelled
+
+
+def _diff(tenant, bulk, engine):
+    """Before and after of every changed object, by kind and name."""
+    diff = dict(before={}, after={})
+    for key, part in (('connections', bulk.get('diff')), ('engine', (engine or {}).get('diff'))):
+        if part and part['before'] != part['after']:
+            diff['before'][key], diff['after'][key] = part['before'], part['after']
+    for kind in (tenant.connectors, tenant.mappings, tenant.lists):
+        for item in kind.items:
+            if item.changed:
+                part = kind.diff(item)
+                name = (item.where or kind.name).rstrip(': ')
+                diff['before'].setdefault(kind.name, {})[name] = part['before']
+                diff['after'].setdefault(kind.name, {})[name] = part['after']
+    return diff
+
+
+def tenant_result(tenant):
+    """The erpsync_tenant result, and the failure message (or None)."""
+    bulk = connection_results.bulk_result(tenant.connections)[0]
+    result = dict(changed=False, connectors=[object_result(tenant.connectors, c, 'connector') for c in tenant.items.connectors],
+                  connections=_connection_entries(tenant, bulk), summary=bulk['summary'],
+                  unlisted_deactivated=bulk['unlisted_deactivated'])
+    if tenant.engine is not None:
+        result['engine'] = tenant.engine.result()[0]
+    labelled = _labelled(tenant)
+    failures = ['%s%s' % (label, item.msg) for label, item in labelled if item.failed]
+    applied = ['%s%s' % (label, ', '.join(item.operations)) for label, item in labelled if item.changed]
+    result['changed'] = bool(applied)
+    if tenant.run.diff:
+        result['diff'] = _diff(tenant, bulk, result.get('engine'))
+    if not failures:
+        return result, None
+    return result, '%d change%s failed: %s. Applied: %s' % (
+        len(failures), 's' if len(failures) > 1 else '', '; '.join(failures), '; '.join(applied) if applied else 'nothing')

@@ -25,7 +25,8 @@ from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpS
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import engine_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._soap import (
     SOAP_ENVELOPES, SoapTransport, build_envelope, duration_to_seconds, from_xml, safe_fromstring, seconds_to_duration, services_name)
-from ansible_collections.superoffice.crm.plugins.module_utils._client import WEBAPI_ARGUMENT_SPEC, WebAPIClient
+from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient
+from ansible_collections.superoffice.crm.plugins.module_utils._options import WEBAPI_ARGUMENT_SPEC
 from ansible_collections.superoffice.crm.plugins.module_utils._base import Secrets, WebAPIError
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine, erpsync_engine_info
 

@@ -15,6 +15,7 @@ import requests
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine_info
 from ansible_collections.superoffice.crm.plugins.module_utils import _client as _webapi
 from ansible_collections.superoffice.crm.plugins.module_utils._client import normalize_base_url, retry_after_seconds
+from ansible_collections.superoffice.crm.plugins.module_utils._options import WEBAPI_ARGUMENT_SPEC
 
 STATUS = {'IsRunning': True, 'StatusMessage': '', 'Interval': '00:05:00', 'TableRight': None, 'FieldProperties': {}}
 SECRETS = dict(password='pw-Zq9!secret', ticket='7T:tIcKeT-sEcReT==', access_token='8A:Cust12345.AcCeSsToKeN', app_token='app-T0ken-secret')
@@ -257,7 +258,7 @@ def test_toggle_is_not_retried_after_503(webapi, monkeypatch):
     client = _client(monkeypatch)
     webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 3}, None, status=503)
     with pytest.raises(_webapi.WebAPIError) as info:
-        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3})
+        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3}, repeatable=False)
     assert info.value.unclear is True
     assert 'may or may not have been applied' in info.value.message
 
@@ -266,7 +267,7 @@ def test_toggle_is_retried_after_429(webapi, monkeypatch):
     client = _client(monkeypatch)
     webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 3}, None, status=429, headers={'Retry-After': '1'})
     webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 3}, [''])
-    assert client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3}) == ['']
+    assert client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3}, repeatable=False) == ['']
 
 
 def test_dropped_connection_on_toggle_is_unclear(webapi, monkeypatch):
@@ -274,7 +275,7 @@ def test_dropped_connection_on_toggle_is_unclear(webapi, monkeypatch):
     webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 3},
                   error=requests.exceptions.ConnectionError(ConnectionResetError(104, 'Connection reset by peer')))
     with pytest.raises(_webapi.WebAPIError) as info:
-        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3})
+        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3}, repeatable=False)
     assert info.value.unclear is True
     assert 'Connection reset by peer' in info.value.message
 
@@ -284,9 +285,9 @@ def test_204_and_empty_body_mean_none(webapi, monkeypatch):
     webapi.expect('ChangeEngineInterval', {'Interval': '00:01:00'}, status=204)
     webapi.expect('DeleteConnection', {'ErpConnectionId': 1}, raw='null', status=204)
     webapi.expect('GetConnection', {'ErpConnectionId': 9}, None)
-    assert client.call('ChangeEngineInterval', {'Interval': '00:01:00'}) is None
-    assert client.call('DeleteConnection', {'ErpConnectionId': 1}) is None
-    assert client.call('GetConnection', {'ErpConnectionId': 9}) is None
+    assert client.call('ChangeEngineInterval', {'Interval': '00:01:00'}, repeatable=True) is None
+    assert client.call('DeleteConnection', {'ErpConnectionId': 1}, repeatable=True) is None
+    assert client.call('GetConnection', {'ErpConnectionId': 9}, repeatable=True) is None
 
 
 @pytest.mark.parametrize('value, expected', [
@@ -300,7 +301,7 @@ def test_retry_after_parsing(value, expected):
 
 class _FakeModule(object):
     def __init__(self, **params):
-        self.params = dict((k, v.get('default')) for k, v in _webapi.WEBAPI_ARGUMENT_SPEC.items())
+        self.params = dict((k, v.get('default')) for k, v in WEBAPI_ARGUMENT_SPEC.items())
         self.params.update(params)
         self.warnings = []
         self.no_log_values = set()
@@ -323,7 +324,7 @@ def test_write_that_timed_out_is_in_flight(webapi):
     client = _webapi.WebAPIClient(module)
     webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 3}, error=requests.exceptions.ReadTimeout('read timed out'))
     with pytest.raises(_webapi.WebAPIError) as info:
-        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3})
+        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3}, repeatable=False)
     assert info.value.unclear is True
     assert info.value.in_flight is True
     assert 'within 4.0 s (timeout)' in info.value.message
@@ -335,7 +336,7 @@ def test_gateway_timeout_on_a_write_is_in_flight(webapi):
     client = _webapi.WebAPIClient(module)
     webapi.expect('SaveConnection', status=504)
     with pytest.raises(_webapi.WebAPIError) as info:
-        client.call('SaveConnection', {'Connection': {}})
+        client.call('SaveConnection', {'Connection': {}}, repeatable=False)
     assert info.value.unclear is True and info.value.in_flight is True
 
 
@@ -349,7 +350,7 @@ def test_no_settling_wait_when_the_server_is_done(webapi, error):
     client = _webapi.WebAPIClient(module)
     webapi.expect('ToggleErpConnectionActive', error=error)
     with pytest.raises(_webapi.WebAPIError) as info:
-        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3})
+        client.call('ToggleErpConnectionActive', {'ErpConnectionId': 3}, repeatable=False)
     assert info.value.in_flight is False
     assert webapi.sleeps == [] and module.warnings == []
 

@@ -198,8 +198,9 @@ def test_the_run_whose_new_connection_has_the_lower_id_keeps_it(webapi, run_modu
 def test_a_twin_that_cannot_be_deleted_again_is_reported_with_both_ids(webapi, run_module):
     expect_create_reads(webapi)
     webapi.expect('SaveConnection', dict(CREATE_PAYLOAD, Connection=dict(CREATE_PAYLOAD['Connection'], Active=False)), CREATED)
-    expect_verify(webapi, TWIN, CREATED)
+    expect_verify(webapi, TWIN, CREATED)  # the fresh list before going live (stage TWINS) shows the twin
     webapi.expect('DeleteConnection', by_id(9), status=400, answer={'Message': 'The request is invalid.', 'MessageDetail': 'locked'})
+    expect_verify(webapi, TWIN, CREATED)
     result = run(run_module, dict(CREATE_ARGS, active=False))
     assert result['failed'] is True
     assert result['operations'] == ['created']
@@ -242,6 +243,7 @@ def test_create_defaults_and_sorted_access_lists(webapi, run_module):
     payload['Connection'].update(DisplayName='Tripletex', ErpConnectorId=5, DisplayDescription='', ConfigFields={}, AllAccess=False,
                                  UserGroupAccessIds=[2, 9], AssociateAccessIds=[4])
     webapi.expect('SaveConnection', payload, record(10, name='Tripletex', connector=5, config={}))
+    expect_verify(webapi, record(10, name='Tripletex', connector=5, config={}))  # no twin (stage TWINS)
     expect_verify(webapi, record(10, name='Tripletex', connector=5, config={}))
     result = run(run_module, dict(name='Tripletex', connector='5', all_access=False, user_group_ids=[9, 2, 9], associate_ids=[4]))
     assert result['operations'] == ['created']
@@ -273,6 +275,7 @@ def test_create_fills_a_mandatory_field_from_the_connector_default(webapi, run_m
     payload = copy.deepcopy(CREATE_PAYLOAD)
     payload['Connection'].update(DisplayName='N', DisplayDescription='', ConfigFields={'ApiUrl': 'https://default.example.com'})
     webapi.expect('SaveConnection', payload, record(9, name='N', config={'ApiUrl': 'https://default.example.com'}))
+    expect_verify(webapi, record(9, name='N'))  # no twin (stage TWINS)
     expect_verify(webapi, record(9, name='N'))
     result = run(run_module, dict(name='N', connector='Visma.net'))
     assert result['operations'] == ['created']
@@ -852,6 +855,7 @@ def test_numbers_in_config_are_sent_as_text(webapi, run_module):
     payload = copy.deepcopy(CREATE_PAYLOAD)
     payload['Connection'].update(DisplayName='N', DisplayDescription='', ConfigFields={'CompanyId': '7', 'ApiUrl': '1.5'})
     webapi.expect('SaveConnection', payload, record(9, name='N'))
+    expect_verify(webapi, record(9, name='N'))  # no twin (stage TWINS)
     expect_verify(webapi, record(9, name='N'))
     result = run(run_module, dict(name='N', connector='Visma.net', config={'CompanyId': 7, 'ApiUrl': 1.5}))
     assert result['operations'] == ['created']

@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, superoffice.crm contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Connections and other runs: the API has no lock, so a run reads the connection list again before a wave of toggles or
+creates (a flag someone else flipped is not flipped twice, a connection someone else made is not made twice), finds a
+twin another run created at the same moment (its delete is a plan step of the kind), finds its own create after an
+unclear answer, and checks the list after the last write.
+
+Private to this collection (the leading underscore): its interface may change without notice.
+"""
+
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import Code, ItemFailure
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import OP_CREATED, TOGGLES, describe, item_label
+
+
+class Races:
+    """The fresh reads of one Connections kind (``kind``: its items, unlisted items, api and the ids it knows)."""
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def refresh(self):
+        """A fresh list right before a wave of fresh steps: each item's ``live`` record, and ``twin`` for the connections this
+        run created."""
+        records = self.kind.api.get_all_connections(False)
+        self.index(records)
+        for item in self.kind.items:
+            if item.current is None and item.live is not None and not item.blocked and not item.operations:
+                item.fail('connection %s appeared (%s) while this run was working: another run may be converging this tenant at '
+                          'the same time. It was not created again; run again to converge it' % (item_label(item), describe(item.live)),
+                          code=Code.RACE)
+            item.twin = self._twin(item, records)
+
+    def _twin(self, item, records):
+        """Runs from two controllers (no lock spans them) that create one connection at the same moment both find it absent
+        and both create it. The run whose new connection got the higher id deletes it again (it is new and inactive), so one
+        remains: ids grow in the order the saves land, so that run's list always shows the other's connection."""
+        mine = (item.final or {}).get('ErpConnectionId')
+        if OP_CREATED not in item.operations or mine is None or item.blocked:
+            return None
+        name, connector = item.final.get('DisplayName'), item.final.get('ErpConnectorId')
+        twins = sorted(r['ErpConnectionId'] for r in records if r.get('DisplayName') == name and r.get('ErpConnectorId') == connector
+                       and r['ErpConnectionId'] != mine and r['ErpConnectionId'] not in self.kind.known_ids)
+        return twins[0] if twins and twins[0] < mine else None
+
+    def delete_twin(self, item):
+        """The write of the step that deletes this run's copy of a twin (see _twin)."""
+        mine = item.final['ErpConnectionId']
+        try:
+            self.kind.api.delete_connection(mine)
+        except WebAPIError as e:
+            raise ItemFailure('another run created connection %r at the same moment (id %s) as this run (id %s), and deleting this '
+                              'run\'s one again failed: %s. Delete one of the two' % (item.final.get('DisplayName'), item.twin, mine,
+                                                                                     e.message), e.result_fields(), code=Code.RACE)
+
+    @staticmethod
+    def twin_deleted(item):
+        """The effect of the twin delete step on the item: it fails, saying one connection remains."""
+        mine = item.final['ErpConnectionId']
+        name = item.final.get('DisplayName')
+        item.final = None
+        item.fail('another run created connection %r at the same moment (id %s), so the one this run created (id %s) was '
+                  'deleted again and one remains. Run again to converge it' % (name, item.twin, mine), code=Code.RACE)
+
+    def index(self, records):
+        """Set each item's ``live`` record from a list read; returns the records by id."""
+        by_id = dict((r['ErpConnectionId'], r) for r in records)
+        for item in self.kind.items + self.kind.unlisted:
+            record = item.final or item.current
+            if record is not None and record.get('ErpConnectionId') is not None:
+                item.live = by_id.get(record['ErpConnectionId'])
+            elif item.params['name'] is not None:
+                named = [r for r in records if r.get('DisplayName') == item.params['name'] and r['ErpConnectionId'] not in self.kind.known_ids]
+                item.live = named[0] if named else None
+        return by_id
+
+    def find_created(self, item, payload):
+        """After an unclear create: the new connection if the list shows it (so it is not created twice)."""
+        candidates = [r for r in self.kind.api.get_all_connections(False)
+                      if r.get('DisplayName') == payload['DisplayName'] and r.get('ErpConnectorId') == payload['ErpConnectorId']
+                      and r['ErpConnectionId'] not in self.kind.known_ids]
+        if len(candidates) > 1:
+            raise ItemFailure('creating %r had an unclear outcome and %d new connections with that name exist now: %s'
+                              % (payload['DisplayName'], len(candidates), ', '.join(describe(r) for r in candidates)), code=Code.UNCLEAR)
+        if not candidates:
+            return None
+        item.unclear = True
+        item.has_config = False  # the list carries no config
+        return candidates[0]
+
+    def verify(self):
+        """After the last write, one list read: report what the server shows, and fail (honestly) what differs from it."""
+        try:
+            records = self.kind.api.get_all_connections(False)
+        except WebAPIError as e:
+            self.kind.run.warn('The connections could not be read back after the run to verify it (%s); the results show what the '
+                               'writes answered' % e.message)
+            return
+        by_id = self.index(records)
+        for item in self.kind.items + self.kind.unlisted:
+            if not item.operations or item.final is None:
+                continue
+            live = by_id.get(item.final.get('ErpConnectionId'))
+            if live is None:
+                item.fail('connection %s is not live after the run, although %s; another run or an admin may have deleted it'
+                          % (describe(item.final), ', '.join(item.operations)), code=Code.RACE)
+                continue
+            item.final = dict(item.final, **{k: v for k, v in live.items() if k != 'ConfigFields'})
+            self._check_flag(item, live)
+
+    def _check_flag(self, item, live):
+        wanted = self.kind.wanted_active(item) if not item.unlisted else False
+        if not any(op in item.operations for op in TOGGLES) or bool(live.get('Active')) == wanted:
+            return
+        state = 'active' if live.get('Active') else 'inactive'
+        if item.unclear:
+            item.fail('an unclear ToggleErpConnectionActive was applied late or twice: connection %s is now %s. It was '
+                      'not toggled again; run again to converge it' % (describe(item.final), state), code=Code.UNCLEAR)
+        else:
+            item.fail('ToggleErpConnectionActive reported success, but connection %s is %s now: another run (from another '
+                      'controller; the API has no lock) may have toggled it at the same moment. Run again to converge it'
+                      % (describe(item.final), state), code=Code.RACE)
