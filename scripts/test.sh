@@ -9,7 +9,11 @@ set -euo pipefail
 
 usage() {
     cat <<'EOF'
-Usage: bash scripts/test.sh [--help]
+Usage: bash scripts/test.sh [--fast | --help]
+
+  --fast       the contributor's loop: sanity and units of the newest ansible-core
+               line only (a few minutes); same as
+               SUPEROFFICE_TEST_CORE=<newest> SUPEROFFICE_TEST_STAGES="sanity units"
 
 Runs every test stage of the superoffice.crm collection and sets up all it
 needs by itself (virtualenvs under .tmp/venv, each with the Python its
@@ -67,6 +71,9 @@ case "${1:-}" in
         usage
         exit 0
         ;;
+    --fast)
+        FAST=1
+        ;;
     "") ;;
     *)
         echo "test.sh: unknown argument: $1 (see --help)" >&2
@@ -92,6 +99,10 @@ fi
 source "${ROOT}/scripts/lib/emulator.sh"
 # shellcheck source=scripts/lib/venv.sh
 source "${ROOT}/scripts/lib/venv.sh"
+if [[ "${FAST:-0}" == 1 ]]; then
+    SUPEROFFICE_TEST_CORE="${SUPEROFFICE_TEST_CORE:-${NEWEST_CORE}}"
+    STAGES="${SUPEROFFICE_TEST_STAGES:-sanity units}"
+fi
 export SUPEROFFICE_EMULATOR_NO_TRAP=1
 cleanup() {
     emulator_stop >/dev/null 2>&1 || true

@@ -94,3 +94,29 @@ def fail_with_errors(item):
     """After a catch-up read: the problems found for an item fail it (its where-prefix said once)."""
     if item.errors:
         item.fail('; '.join(e[len(item.where):] for e in item.errors))
+
+
+def item_where(label, index, params):
+    """The message prefix that names a list item, "connections[2] ('Visma', id 7): "; '' for a module's single object."""
+    if index is None:
+        return ''
+    ident = ["'%s'" % params['name']] if isinstance(params.get('name'), str) and params['name'] else []
+    ident += ['id %s' % params['id']] if isinstance(params.get('id'), int) else []
+    return '%s[%d]%s: ' % (label, index, ' (%s)' % ', '.join(ident) if ident else '')
+
+
+def identity_errors(params, where, texts, limit):
+    """Problems of the options every kind shares: a positive id, and text options (``texts``) that are not blank and fit
+    the server's column (``limit`` characters; ``name`` and ``connector`` must not be blank)."""
+    errors = []
+    if params.get('id') is not None and params['id'] < 1:
+        errors.append('%sid must be a positive integer, got %d' % (where, params['id']))
+    for option in texts:
+        value = params.get(option)
+        if value is None:
+            continue
+        if option in ('name', 'connector') and not value.strip():
+            errors.append('%s%s must not be empty' % (where, option))
+        elif option != 'connector' and len(value) > limit:
+            errors.append('%s%s is %d characters long; the server stores at most %d' % (where, option, len(value), limit))
+    return errors

@@ -301,6 +301,25 @@ def sign_system_user_token(token, key, now=None):
 
 def verify_jwt(jwt, jwks, now=None):
     """The claims of an RS256 JWT whose signature matches a key of the JWKS and that has not expired."""
+    header, claims, signature, signed = _jwt_parts(jwt)
+    if header.get('alg') != 'RS256':
+        raise OnlineError('it is signed with %s, not RS256' % (header.get('alg') or 'no algorithm'))
+    keys = [k for k in (jwks.get('keys') or []) if _signing_key(k, header.get('kid'))]
+    if not keys:
+        raise OnlineError('the environment publishes no RSA signing key%s' % (' with the id %s' % header['kid'] if header.get('kid') else ''))
+    if not any(_signed_by(jwk, signature, signed) for jwk in keys):
+        raise OnlineError('its signature does not match the signing keys of the environment')
+    exp = claims.get('exp')
+    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
+        raise OnlineError('it has no expiry time (exp)')
+    now = time.time() if now is None else now
+    if exp + CLOCK_SKEW < now:
+        raise OnlineError('it expired %d s ago; check the controller clock' % int(now - exp))
+    return claims
+
+
+def _jwt_parts(jwt):
+    """A JWT's header and claims (dicts), its signature, and the bytes it signs."""
     parts = jwt.split('.')
     if len(parts) != 3:
         raise OnlineError('it is not a JWT')
@@ -312,26 +331,19 @@ def verify_jwt(jwt, jwks, now=None):
         raise OnlineError('it is not a well-formed JWT')
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise OnlineError('it is not a well-formed JWT')
-    if header.get('alg') != 'RS256':
-        raise OnlineError('it is signed with %s, not RS256' % (header.get('alg') or 'no algorithm'))
-    keys = [k for k in (jwks.get('keys') or []) if isinstance(k, dict) and k.get('kty') == 'RSA' and k.get('n') and k.get('e')
-            and k.get('use', 'sig') == 'sig' and (not header.get('kid') or k.get('kid') == header.get('kid'))]
-    if not keys:
-        raise OnlineError('the environment publishes no RSA signing key%s' % (' with the id %s' % header['kid'] if header.get('kid') else ''))
-    signed = to_bytes('%s.%s' % (parts[0], parts[1]))
-    for jwk in keys:
-        try:
-            public = rsa.RSAPublicNumbers(_b64_int(jwk['e'], True), _b64_int(jwk['n'], True)).public_key()
-            public.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
-            break
-        except (InvalidSignature, ValueError, TypeError):
-            continue
-    else:
-        raise OnlineError('its signature does not match the signing keys of the environment')
-    exp = claims.get('exp')
-    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
-        raise OnlineError('it has no expiry time (exp)')
-    now = time.time() if now is None else now
-    if exp + CLOCK_SKEW < now:
-        raise OnlineError('it expired %d s ago; check the controller clock' % int(now - exp))
-    return claims
+    return header, claims, signature, to_bytes('%s.%s' % (parts[0], parts[1]))
+
+
+def _signing_key(jwk, kid):
+    """Whether a JWKS entry is an RSA signing key (with the header's key id, when it names one)."""
+    return (isinstance(jwk, dict) and jwk.get('kty') == 'RSA' and bool(jwk.get('n')) and bool(jwk.get('e'))
+            and jwk.get('use', 'sig') == 'sig' and (not kid or jwk.get('kid') == kid))
+
+
+def _signed_by(jwk, signature, signed):
+    try:
+        public = rsa.RSAPublicNumbers(_b64_int(jwk['e'], True), _b64_int(jwk['n'], True)).public_key()
+        public.verify(signature, signed, padding.PKCS1v15(), hashes.SHA256())
+        return True
+    except (InvalidSignature, ValueError, TypeError):
+        return False

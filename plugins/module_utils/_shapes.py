@@ -48,43 +48,43 @@ def shape_problem(value, shape, path=''):
     A shape is a type (bool, int, str, float), a tuple of shapes (any of them), ``[shape]`` (a list of), ``{'Key': shape}``
     (an object with these members; others are allowed), ``MapOf(shape)`` or ``Opt(shape)`` (missing or null allowed).
     """
-    where = path or 'the answer'
     if isinstance(shape, Opt):
         return None if value is None else shape_problem(value, shape.shape, path)
     if isinstance(shape, tuple):
         problems = [shape_problem(value, one, path) for one in shape]
         return None if None in problems else problems[0]
     if isinstance(shape, type):
-        ok = isinstance(value, shape) and not (shape in (int, float) and isinstance(value, bool))
-        if shape is float:
-            ok = ok or (isinstance(value, int) and not isinstance(value, bool))
-        return None if ok else '%s is %s, expected %s' % (where, _json_kind(value), _TYPE_WORDS[shape])
+        return _type_problem(value, shape, path)
+    problem, members = _members(value, shape, path)
+    for name, item, member in members:
+        problem = problem or shape_problem(item, member, name)
+    return problem
+
+
+def _members(value, shape, path):
+    """The problem of a container itself (or None), and its members to check: (name, value, shape)."""
+    container = list if isinstance(shape, list) else dict
+    if not isinstance(value, container):
+        return '%s is %s, expected %s' % (path or 'the answer', _json_kind(value), 'a list' if container is list else 'an object'), []
     if isinstance(shape, list):
-        if not isinstance(value, list):
-            return '%s is %s, expected a list' % (where, _json_kind(value))
-        for index, item in enumerate(value):
-            problem = shape_problem(item, shape[0], '%s[%d]' % (path or 'item', index))
-            if problem:
-                return problem
-        return None
+        return None, [('%s[%d]' % (path or 'item', index), item, shape[0]) for index, item in enumerate(value)]
     if isinstance(shape, MapOf):
-        if not isinstance(value, dict):
-            return '%s is %s, expected an object' % (where, _json_kind(value))
-        for key, item in value.items():
-            problem = shape_problem(item, shape.shape, '%s.%s' % (path, key) if path else key)
-            if problem:
-                return problem
-        return None
-    if not isinstance(value, dict):
-        return '%s is %s, expected an object' % (where, _json_kind(value))
-    for key, member in shape.items():
-        name = '%s.%s' % (path, key) if path else key
-        if key not in value and not isinstance(member, Opt):
-            return '%s is missing' % name
-        problem = shape_problem(value.get(key), member, name)
-        if problem:
-            return problem
-    return None
+        return None, [(_member(path, key), item, shape.shape) for key, item in value.items()]
+    missing = [key for key, member in shape.items() if key not in value and not isinstance(member, Opt)]
+    if missing:
+        return '%s is missing' % _member(path, missing[0]), []
+    return None, [(_member(path, key), value.get(key), member) for key, member in shape.items()]
+
+
+def _member(path, key):
+    return '%s.%s' % (path, key) if path else key
+
+
+def _type_problem(value, shape, path):
+    ok = isinstance(value, shape) and not (shape in (int, float) and isinstance(value, bool))
+    if shape is float:
+        ok = ok or (isinstance(value, int) and not isinstance(value, bool))
+    return None if ok else '%s is %s, expected %s' % (path or 'the answer', _json_kind(value), _TYPE_WORDS[shape])
 
 
 def error_object_text(data, shape):

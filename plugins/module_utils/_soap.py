@@ -257,6 +257,17 @@ def _exception_text(info):
     return '%s: %s' % (fields['ExceptionType'], message) if fields.get('ExceptionType') else message
 
 
+def _header_error(header):
+    """The error a SOAP header reports (ExceptionInfo, or Succeeded=false), or None."""
+    if header is None:
+        return None
+    error = _exception_text(_child(header, 'ExceptionInfo'))
+    succeeded = _child(header, 'Succeeded')
+    if succeeded is not None and (succeeded.text or '').strip().lower() == 'false':
+        error = error or 'the server reported Succeeded=false without an ExceptionInfo'
+    return error
+
+
 class SoapTransport:
     """ErpSync over SOAP: POST {base}/Remote/ServicesNN/ErpSync.svc, credentials in the envelope.
 
@@ -383,12 +394,7 @@ class SoapTransport:
         fault = _child(body, 'Fault')
         if fault is not None:
             return Answer(structured=True, error_text=self._fault_hint(_fault_text(fault), method), refused=True)
-        error = None
-        if header is not None:
-            error = _exception_text(_child(header, 'ExceptionInfo'))
-            succeeded = _child(header, 'Succeeded')
-            if succeeded is not None and (succeeded.text or '').strip().lower() == 'false':
-                error = error or 'the server reported Succeeded=false without an ExceptionInfo'
+        error = _header_error(header)
         payload = list(body)[0] if len(body) else None
         if error:
             return Answer(structured=True, error_text=error, refused=True)

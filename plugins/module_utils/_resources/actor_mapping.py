@@ -139,6 +139,36 @@ def items_from_list(raw_items, label, parent=None):
     return items
 
 
+def read_only_errors(item, rows):
+    """A direction on a field the connector marks read-only (the admin screen offers none)."""
+    return ['%sfields[%s]: the connector marks this ERP field read-only (it cannot be synchronized), so it takes no direction; '
+            'leave direction out or set it to none' % (item.where, field['erp_field'])
+            for field in item.params['fields'] or [] if field.get('direction') not in (None, 'none')
+            and enum_name(rows[field['erp_field']].get('Access'), FIELD_ACCESS) == 'ReadOnly']
+
+
+def crm_field_errors(item, planned):
+    """A SuperOffice field mapped from two ERP fields."""
+    crm = {}
+    for row in planned:
+        if row['CrmFieldKey']:
+            crm.setdefault(row['CrmFieldKey'], []).append(row['ErpFieldKey'])
+    return ['%sCRM field %s would be mapped from %d ERP fields (%s); a SuperOffice field takes one ERP field'
+            % (item.where, crm_field, len(erp_fields), ', '.join(erp_fields)) for crm_field, erp_fields in sorted(crm.items())
+            if len(erp_fields) > 1]
+
+
+def mandatory_errors(item, rows):
+    """A mandatory default with neither a value nor a prompt, as it would be after the run."""
+    errors = []
+    for field in item.params['fields'] or []:
+        current = default_facts(item.defaults.get(rows[field['erp_field']]['ErpFieldId']) or {})
+        wanted = dict((key, current[key] if field.get(key) is None else field[key]) for key in ('default', 'prompt_user', 'mandatory'))
+        if wanted['mandatory'] and not (wanted['default'] or wanted['prompt_user']):
+            errors.append('%sfields[%s]: a mandatory default needs a default value or prompt_user' % (item.where, field['erp_field']))
+    return errors
+
+
 class ActorMappings(Kind):
     """Field mappings and defaults of actor types. ``connection_of(item)`` gives the item's connection record, or None
     while it does not exist (it is created later in the run, or in check mode never)."""
@@ -180,27 +210,7 @@ class ActorMappings(Kind):
                 item.params['actor_type'], self._conn_id(item), ', '.join(sorted(rows)) or 'none',
                 '' if item.params['refresh_fields'] else ' (refresh_fields=true asks the connector for its current fields first)'))
             return
-        for field in item.params['fields'] or []:
-            row = rows[field['erp_field']]
-            if field.get('direction') not in (None, 'none') and enum_name(row.get('Access'), FIELD_ACCESS) == 'ReadOnly':
-                item.errors.append('%sfields[%s]: the connector marks this ERP field read-only (it cannot be synchronized), so it '
-                                   'takes no direction; leave direction out or set it to none' % (item.where, field['erp_field']))
-        planned = self._rows(item)
-        crm = {}
-        for row in planned:
-            if row['CrmFieldKey']:
-                crm.setdefault(row['CrmFieldKey'], []).append(row['ErpFieldKey'])
-        for crm_field, erp_fields in sorted(crm.items()):
-            if len(erp_fields) > 1:
-                item.errors.append('%sCRM field %s would be mapped from %d ERP fields (%s); a SuperOffice field takes one ERP field'
-                                   % (item.where, crm_field, len(erp_fields), ', '.join(erp_fields)))
-        for field in item.params['fields'] or []:
-            mandatory = field.get('mandatory')
-            current = default_facts(item.defaults.get(rows[field['erp_field']]['ErpFieldId']) or {})
-            value = field.get('default') if field.get('default') is not None else current['default']
-            prompt = field.get('prompt_user') if field.get('prompt_user') is not None else current['prompt_user']
-            if (mandatory if mandatory is not None else current['mandatory']) and not (value or prompt):
-                item.errors.append('%sfields[%s]: a mandatory default needs a default value or prompt_user' % (item.where, field['erp_field']))
+        item.errors += read_only_errors(item, rows) + crm_field_errors(item, self._rows(item)) + mandatory_errors(item, rows)
 
     def _rows(self, item):
         """The field mappings as they should be: the ones read, with the given keys (and exclusive_fields) applied."""

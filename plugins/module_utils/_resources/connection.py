@@ -48,26 +48,8 @@ class Connections(Kind):
         if not self.items and not self.exclusive:
             return
         try:
-            self.live = self.api.get_all_connections(False)
-            self.known_ids = set(c['ErpConnectionId'] for c in self.live)
-            for item in self.items:
-                self._resolve(item)
-            for item in self.items:
-                if not item.errors and item.params['state'] == 'present' and item.connector_item is None:
-                    self.config.check(item)
-            errors = [e for item in self.items for e in item.errors] + same_target_errors(self.items, self.label)
-            if errors:
-                raise invalid(errors)
-            # SaveConnection replaces the whole record, and the list carries no config: read the connections to change.
-            wanted = [item for item in self.items if item.current is not None and not item.has_config and self._needs_full(item)]
-            records = self.run.each(lambda item: self._read(item.current['ErpConnectionId']), wanted)
-            for item, record in zip(wanted, records):
-                item.current, item.has_config = record, True
-            for item in self.items:
-                if item.current is not None and item.params['state'] == 'present':
-                    item.written = self._compare(item, item.current, item.has_config)[1]
-                    if item.has_config:
-                        self.config.secret_keys(item, item.current)  # the field types, read before any write (for the save)
+            self._resolve_all()
+            self._read_full()
         except ItemFailure as e:
             raise PlanError(e.message + '. Nothing was changed', e.fields)
         except WebAPIError as e:
@@ -77,6 +59,31 @@ class Connections(Kind):
             item.final = item.current
         if self.exclusive:
             self._plan_unlisted()
+
+    def _resolve_all(self):
+        """The live connection of each item, and its config checked against its connector; every problem at once."""
+        self.live = self.api.get_all_connections(False)
+        self.known_ids = set(c['ErpConnectionId'] for c in self.live)
+        for item in self.items:
+            self._resolve(item)
+        for item in self.items:
+            if not item.errors and item.params['state'] == 'present' and item.connector_item is None:
+                self.config.check(item)
+        errors = [e for item in self.items for e in item.errors] + same_target_errors(self.items, self.label)
+        if errors:
+            raise invalid(errors)
+
+    def _read_full(self):
+        """SaveConnection replaces the whole record, and the list carries no config: read the connections to change."""
+        wanted = [item for item in self.items if item.current is not None and not item.has_config and self._needs_full(item)]
+        records = self.run.each(lambda item: self._read(item.current['ErpConnectionId']), wanted)
+        for item, record in zip(wanted, records):
+            item.current, item.has_config = record, True
+        for item in self.items:
+            if item.current is not None and item.params['state'] == 'present':
+                item.written = self._compare(item, item.current, item.has_config)[1]
+                if item.has_config:
+                    self.config.secret_keys(item, item.current)  # the field types, read before any write (for the save)
 
     def _resolve(self, item):
         params = item.params
@@ -162,26 +169,28 @@ class Connections(Kind):
         written = self.config.to_write(item, record) if item.config is not None and has_config else {}
         return changes, written
 
-
     # -- the plan, stage by stage ------------------------------------------------------------------------
 
     def steps(self, stage):
-        if stage == DEACTIVATE:
-            return [self._toggle_step(item, False) for item in self.items if self._deactivation(item)]
-        if stage == SAVE:
-            return [step for step in (self._save_step(item) for item in self.items if not item.blocked) if step is not None]
-        if stage == TEST:
-            return [self._test_step(item) for item in self.items
-                    if item.params['state'] == 'present' and item.params['test_connection'] and item.final is not None
-                    and (item.operations or self._activation(item))]
-        if stage == TWINS:
-            return [self._twin_step(item) for item in self.items
-                    if OP_CREATED in item.operations and (item.final or {}).get('ErpConnectionId') is not None]
-        if stage == ACTIVATE:
-            return [self._toggle_step(item, True) for item in self.items if self._activation(item)]
-        if stage == UNLISTED:
-            return [self._toggle_step(item, False) for item in self.unlisted]
-        return []
+        planners = {
+            DEACTIVATE: lambda: [self._toggle_step(item, False) for item in self.items if self._deactivation(item)],
+            SAVE: lambda: [step for step in (self._save_step(item) for item in self.items if not item.blocked) if step is not None],
+            TEST: lambda: [self._test_step(item) for item in self.items if self._tested(item)],
+            TWINS: lambda: [self._twin_step(item) for item in self.items if self._created_here(item)],
+            ACTIVATE: lambda: [self._toggle_step(item, True) for item in self.items if self._activation(item)],
+            UNLISTED: lambda: [self._toggle_step(item, False) for item in self.unlisted],
+        }
+        return planners[stage]() if stage in planners else []
+
+    def _tested(self, item):
+        """test_connection: the stored connection is tested after a change, and before it is activated."""
+        return (item.params['state'] == 'present' and item.params['test_connection'] and item.final is not None
+                and bool(item.operations or self._activation(item)))
+
+    @staticmethod
+    def _created_here(item):
+        """Created by this run (check mode predicts no id: nothing was created)."""
+        return OP_CREATED in item.operations and (item.final or {}).get('ErpConnectionId') is not None
 
     def catch_up(self, stage):
         if stage == SAVE:

@@ -13,7 +13,7 @@ import copy
 import re
 
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK
-from ansible_collections.superoffice.crm.plugins.module_utils._items import duplicate_errors, invalid, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._items import duplicate_errors, identity_errors, invalid, item_where, validate_items
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import Item
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
@@ -146,27 +146,12 @@ class ConnectionItem(Item):
 
 def connection_item(params, index=None, errors=None, label='connections'):
     """A desired connection, its option values checked (no request needed); problems are in ``item.errors``."""
-    where = ''
-    if index is not None:
-        ident = []
-        if isinstance(params.get('name'), str) and params['name']:
-            ident.append("'%s'" % params['name'])
-        if isinstance(params.get('id'), int):
-            ident.append('id %s' % params['id'])
-        where = '%s[%d]%s: ' % (label, index, ' (%s)' % ', '.join(ident) if ident else '')
+    where = item_where(label, index, params)
     item = ConnectionItem(params, index, where)
     if errors:
         item.errors = ['%s%s' % (where, e) for e in errors]
         return item
-    if params['id'] is not None and params['id'] < 1:
-        item.errors.append('%sid must be a positive integer, got %d' % (where, params['id']))
-    for option in ('name', 'connector'):
-        if params[option] is not None and not params[option].strip():
-            item.errors.append('%s%s must not be empty' % (where, option))
-    for option in ('name', 'description'):
-        if params[option] is not None and len(params[option]) > MAX_DISPLAY_TEXT:
-            item.errors.append('%s%s is %d characters long; the server stores at most %d'
-                               % (where, option, len(params[option]), MAX_DISPLAY_TEXT))
+    item.errors += identity_errors(params, where, ('name', 'connector', 'description'), MAX_DISPLAY_TEXT)
     for option in ('user_group_ids', 'associate_ids'):
         wrong = [i for i in params[option] or [] if i < 1]
         if wrong:

@@ -52,9 +52,9 @@ class Races:
         try:
             self.kind.api.delete_connection(mine)
         except WebAPIError as e:
-            raise ItemFailure('another run created connection %r at the same moment (id %s) as this run (id %s), and deleting this '
-                              'run\'s one again failed: %s. Delete one of the two' % (item.final.get('DisplayName'), item.twin, mine,
-                                                                                     e.message), e.result_fields(), code=Code.RACE)
+            message = ('another run created connection %r at the same moment (id %s) as this run (id %s), and deleting this '
+                       'run\'s one again failed: %s. Delete one of the two' % (item.final.get('DisplayName'), item.twin, mine, e.message))
+            raise ItemFailure(message, e.result_fields(), code=Code.RACE)
 
     @staticmethod
     def twin_deleted(item):

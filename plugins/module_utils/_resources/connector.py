@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._items import duplicate_errors, invalid, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._items import duplicate_errors, identity_errors, invalid, item_where, validate_items
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import CONNECTORS, Item, ItemFailure, Kind, PlanError, Step
 
 CONNECTOR_OPTIONS = dict(
@@ -62,37 +62,32 @@ def describe(entity):
 
 def connector_item(params, index=None, errors=None, label='connectors'):
     """A desired connector, its option values checked (no request needed); problems are in ``item.errors``."""
-    where = ''
-    if index is not None:
-        ident = [repr(params['name'])] if isinstance(params.get('name'), str) and params['name'] else []
-        ident += ['id %s' % params['id']] if isinstance(params.get('id'), int) else []
-        where = '%s[%d]%s: ' % (label, index, ' (%s)' % ', '.join(ident) if ident else '')
+    where = item_where(label, index, params)
     item = Item(params, index, where)
     if errors:
         item.errors = ['%s%s' % (where, e) for e in errors]
         return item
-    if params['id'] is not None and params['id'] < 1:
-        item.errors.append('%sid must be a positive integer, got %d' % (where, params['id']))
-    if params['name'] is not None and not params['name'].strip():
-        item.errors.append('%sname must not be empty' % where)
-    if params['name'] is not None and len(params['name']) > MAX_NAME:
-        item.errors.append('%sname is %d characters long; the server stores at most %d' % (where, len(params['name']), MAX_NAME))
-    url = params['connector_url']
-    if url is not None:
-        try:
-            parts = urlsplit(url.strip())
-        except ValueError:
-            parts = urlsplit('')
-        if parts.username or parts.password:
-            # The address is stored and shown as it is (results, the admin screen): credentials belong in the connection config.
-            item.errors.append('%sconnector_url must not carry credentials (user:password@); give them in the config of the '
-                               'connections instead' % where)
-        elif parts.scheme not in ('http', 'https', 'app') or not (parts.netloc or parts.path):
-            item.errors.append('%sconnector_url must be the connector service address, https://.../ErpConnector.svc, or '
-                               'app://<app id> for a SuperOffice Online sync app; got %r' % (where, url))
-        elif len(url) > MAX_URL:
-            item.errors.append('%sconnector_url is %d characters long; the server stores at most %d' % (where, len(url), MAX_URL))
+    item.errors += identity_errors(params, where, ('name',), MAX_NAME)
+    if params['connector_url'] is not None:
+        item.errors += url_errors(params['connector_url'], where)
     return item
+
+
+def url_errors(url, where):
+    """Problems of a connector_url: credentials in it, not a service address, too long."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        parts = urlsplit('')
+    if parts.username or parts.password:
+        # The address is stored and shown as it is (results, the admin screen): credentials belong in the connection config.
+        return ['%sconnector_url must not carry credentials (user:password@); give them in the config of the connections instead' % where]
+    if parts.scheme not in ('http', 'https', 'app') or not (parts.netloc or parts.path):
+        return ['%sconnector_url must be the connector service address, https://.../ErpConnector.svc, or app://<app id> for a '
+                'SuperOffice Online sync app; got %r' % (where, url)]
+    if len(url) > MAX_URL:
+        return ['%sconnector_url is %d characters long; the server stores at most %d' % (where, len(url), MAX_URL)]
+    return []
 
 
 def items_from_list(raw_items, label='connectors'):
@@ -139,34 +134,38 @@ class Connectors(Kind):
 
     def _resolve(self, item, listed):
         params = item.params
-        where = item.where
-        if params['id'] is not None:
-            found = [c for c in listed if c['Id'] == params['id']]
-        else:
-            found = [c for c in listed if c.get('Name') == params['name']]
-            if not found:
-                found = [c for c in listed if (c.get('Name') or '').lower() == params['name'].lower()]
+        found = self._matches(params, listed)
         if len(found) > 1:
             item.errors.append('%sname %r matches %d connectors: %s. Give id to choose one'
-                               % (where, params['name'], len(found), ', '.join('id %s' % c['Id'] for c in found)))
-            return
-        if not found:
-            if params['state'] == 'present' and params['id'] is not None:
-                item.errors.append('%sno connector has id %d. To register a connector, leave out id and give name and connector_url'
-                                   % (where, params['id']))
-            elif params['state'] == 'present' and not params['connector_url']:
-                item.errors.append('%sno connector is named %r; give connector_url to register it' % (where, params['name']))
-            return
-        # The list has no URL: the entity has (one read per connector the run needs to compare or change).
-        if params['state'] == 'absent' or params['connector_url'] is not None or (params['name'] and params['name'] != found[0].get('Name')):
+                               % (item.where, params['name'], len(found), ', '.join('id %s' % c['Id'] for c in found)))
+        elif not found:
+            self._not_found(item)
+        elif params['state'] == 'absent' or params['connector_url'] is not None or (params['name'] and params['name'] != found[0].get('Name')):
+            # The list has no URL: the entity has (one read per connector the run needs to compare or change).
             entity = self.api.get_connector_entity(found[0]['Id'])
             if entity is None:
                 item.errors.append('%sErpSync GetErpSyncConnectorEntity answered null for connector %r (id %s), which GetAllConnectors '
-                                   'lists' % (where, found[0].get('Name'), found[0]['Id']))
-                return
+                                   'lists' % (item.where, found[0].get('Name'), found[0]['Id']))
             item.current = entity
         else:
             item.current = {'ErpConnectorId': found[0]['Id'], 'DisplayName': found[0].get('Name'), 'Deleted': False}
+
+    @staticmethod
+    def _matches(params, listed):
+        """The listed connectors the item names: by id, else by name (exactly, else ignoring case)."""
+        if params['id'] is not None:
+            return [c for c in listed if c['Id'] == params['id']]
+        return ([c for c in listed if c.get('Name') == params['name']]
+                or [c for c in listed if (c.get('Name') or '').lower() == params['name'].lower()])
+
+    @staticmethod
+    def _not_found(item):
+        params = item.params
+        if params['state'] == 'present' and params['id'] is not None:
+            item.errors.append('%sno connector has id %d. To register a connector, leave out id and give name and connector_url'
+                               % (item.where, params['id']))
+        elif params['state'] == 'present' and not params['connector_url']:
+            item.errors.append('%sno connector is named %r; give connector_url to register it' % (item.where, params['name']))
 
     def steps(self, stage):
         if stage != CONNECTORS:
