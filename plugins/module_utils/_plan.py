@@ -105,21 +105,20 @@ class Step:
     ``send()`` performs it and returns the server's answer; ``done(answer)`` records its effect on the item (in check mode
     it gets ``predicted``). ``verified``: the answer is the server's view of the object (a save), so no read is needed to
     confirm it; other writes (a toggle) are confirmed by the kind's read after the last write. When an answer is unclear,
-    ``reread()`` reads the object again and ``shows(record)`` tells whether the write is visible in it. ``fresh`` asks for
+    ``readback()`` reads the object again and returns it when the write is visible in it (else None). ``fresh`` asks for
     the kind's view to be read again (Kind.refresh) before the write when other writes happened since it was read (a flag
     decided on a stale view can flip twice); ``needed()`` then says, from that fresh view and without I/O, whether the
     write is still wanted, and when it is not, ``settled()`` records the object as the fresh view shows it.
     """
 
-    def __init__(self, item, operation, send, done=None, predicted=None, reread=None, shows=None, needed=None, settled=None,
-                 fresh=False, verified=False):
+    def __init__(self, item, operation, send, done=None, predicted=None, readback=None, needed=None, settled=None, fresh=False,
+                 verified=False):
         self.item = item
         self.operation = operation
         self.send = send
         self.done = done or (lambda answer: None)
         self.predicted = predicted
-        self.reread = reread
-        self.shows = shows
+        self.readback = readback
         self.needed = needed or (lambda: True)
         self.settled = settled or (lambda: None)
         self.fresh = fresh
@@ -253,7 +252,7 @@ class Applier:
                 answer = step.send()
                 confirmed = step.verified
             except WebAPIError as e:
-                if not e.unclear or step.reread is None:
+                if not e.unclear or step.readback is None:
                     raise
                 answer = self.reconcile(step, e)
                 confirmed = False  # settled by a read, so read once more at the end: a late write may still land
@@ -288,8 +287,8 @@ class Applier:
             for wait in ((0, settle / 2, settle / 2) if error.in_flight else (0,)):
                 if wait:
                     time.sleep(wait)
-                record = step.reread()
-                if record is not None and step.shows(record):
+                record = step.readback()
+                if record is not None:
                     return record
             if error.in_flight:
                 raise ItemFailure('%s; after %.0f s more the server still does not show it, and it was not sent again because it '

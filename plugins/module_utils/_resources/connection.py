@@ -257,8 +257,7 @@ class Connections(Kind):
             item.final = dict(item.final, Active=(item.live or item.final).get('Active'))
 
         return Step(item, operation, send, done, predicted=dict(record, Active=target),
-                    reread=lambda: self._reread(item, conn_id), shows=lambda rec: bool(rec.get('Active')) == target,
-                    needed=needed, settled=settled, fresh=True)
+                    readback=lambda: self._readback(item, conn_id, target), needed=needed, settled=settled, fresh=True)
 
     def _twin_step(self, item):
         """A connection this run created, deleted again when another run created it at the same moment with a lower id (see
@@ -266,7 +265,8 @@ class Connections(Kind):
         return Step(item, OP_DELETED, lambda: self.races.delete_twin(item), done=lambda answer: self.races.twin_deleted(item),
                     needed=lambda: item.twin is not None, fresh=True, verified=True)
 
-    def _reread(self, item, conn_id):
+    def _readback(self, item, conn_id, target):
+        """After an unclear toggle: the record when it shows the flag wanted, else None."""
         record = self.api.get_connection(conn_id)
         if record is None or record.get('Deleted'):
             # Toggling again without knowing the flag could flip it back (a double flip): stop here.
@@ -274,7 +274,7 @@ class Connections(Kind):
                               'answered %s, so whether its Active flag changed is unknown. It was not toggled again: check the '
                               'connection before running again' % (conn_id, 'null' if record is None else 'a deleted connection'))
         item.unclear = True
-        return record
+        return record if bool(record.get('Active')) == target else None
 
     def _refusal(self, item, target, reasons):
         record = item.final
@@ -321,14 +321,12 @@ class Connections(Kind):
         def done(answer):
             item.final, item.has_config = answer, True
 
-        def reread():
-            return self._read(payload['ErpConnectionId'])
-
-        def shows(fresh):
+        def readback():
+            fresh = self._read(payload['ErpConnectionId'])
             changes_left, written_left = self._compare(item, fresh, True)
-            return not changes_left and not written_left
+            return fresh if not changes_left and not written_left else None
 
-        return Step(item, OP_UPDATED, send, done, predicted=predicted, reread=reread, shows=shows, verified=True)
+        return Step(item, OP_UPDATED, send, done, predicted=predicted, readback=readback, verified=True)
 
     def _create_step(self, item):
         params = item.params
@@ -362,12 +360,12 @@ class Connections(Kind):
             if answer.get('ErpConnectionId') is not None:
                 self.known_ids.add(answer['ErpConnectionId'])
 
-        def reread():
+        def readback():
             return self.races.find_created(item, payload)
 
         # Not taken as verified by its answer: the list read at the end also finds a twin another run created meanwhile.
         return Step(item, OP_CREATED, send, done, predicted=dict(payload, ErpConnectionId=None, ConnectionId=None),
-                    reread=reread, shows=lambda record: True, needed=lambda: item.live is None, fresh=True)
+                    readback=readback, needed=lambda: item.live is None, fresh=True)
 
     def _test_step(self, item):
         conn_id = item.final.get('ErpConnectionId')

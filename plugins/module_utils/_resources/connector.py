@@ -211,13 +211,13 @@ class Connectors(Kind):
                                   'created; check the tenant before running again' % params['name'])
             return saved
 
-        def reread():
+        def readback():
             self.api.forget_connectors()
             found = [c for c in self.api.get_connectors() if c.get('Name') == params['name']]
             return self.api.get_connector_entity(found[0]['Id']) if len(found) == 1 else None
 
         return Step(item, OP_CREATED, send, done=lambda answer: self._done(item, answer), predicted=predicted,
-                    reread=reread, shows=lambda entity: True, verified=True)
+                    readback=readback, verified=True)
 
     def _done(self, item, entity):
         item.final = entity

@@ -195,8 +195,7 @@ def test_an_unclear_write_the_server_shows_is_not_sent_again(no_sleep):
     run = Run(None, settle=10)
 
     def step():
-        return Step(item, 'toggled', sent(log, 'toggle', unclear()), reread=lambda: log.append(('reread',)) or {'Active': True},
-                    shows=lambda record: record['Active'])
+        return Step(item, 'toggled', sent(log, 'toggle', unclear()), readback=lambda: log.append(('reread',)) or {'Active': True})
     kind = Recorder(run, [item], {ACTIVATE: [step]}, log=log)
     Applier(run, [kind]).apply_plan()
     assert [e for e in log if e[0] in ('send', 'reread', 'verify')] == [('send', 'toggle'), ('reread',), ('verify',)]
@@ -210,8 +209,7 @@ def test_an_unclear_write_the_server_does_not_show_is_sent_once_more_and_never_a
     run = Run(None, settle=10)
 
     def step():
-        return Step(item, 'toggled', sent(log, 'toggle', unclear()), reread=lambda: log.append(('reread',)) or {'Active': False},
-                    shows=lambda record: record['Active'])
+        return Step(item, 'toggled', sent(log, 'toggle', unclear()), readback=lambda: log.append(('reread',)))
     Applier(run, [Recorder(run, [item], {ACTIVATE: [step]}, log=log)]).apply_plan()
     assert [e for e in log if e[0] in ('send', 'reread')] == [('send', 'toggle'), ('reread',), ('send', 'toggle'), ('reread',)]
     assert item.failed and item.code is Code.UNCLEAR and 'not sent a third time' in item.msg
@@ -223,8 +221,7 @@ def test_a_write_that_may_still_be_running_is_read_over_settle_and_never_sent_ag
     run = Run(None, settle=10)
 
     def step():
-        return Step(item, 'created', sent(log, 'create', unclear(Outcome.IN_FLIGHT)), reread=lambda: log.append(('reread',)),
-                    shows=lambda record: True)
+        return Step(item, 'created', sent(log, 'create', unclear(Outcome.IN_FLIGHT)), readback=lambda: log.append(('reread',)))
     Applier(run, [Recorder(run, [item], {SAVE: [step]}, log=log)]).apply_plan()
     assert [e for e in log if e[0] in ('send', 'reread')] == [('send', 'create')] + [('reread',)] * 3
     assert no_sleep == [5.0, 5.0]
