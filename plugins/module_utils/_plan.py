@@ -76,6 +76,7 @@ class Item:
         self.index = index
         self.where = where          # message prefix naming the item ('' for a single-object module)
         self.parent = parent        # the item this one needs (a mapping's connection): its failure holds this one
+        self.children = []          # the items that need this one (a connection's mappings)
         self.errors = []            # problems found before any write
         self.current = None         # the object as read before any write
         self.final = None           # the object after the run, as the server shows it (or as predicted in check mode)
@@ -85,10 +86,17 @@ class Item:
         self.msg = None
         self.error_fields = {}
         self.seen = 0               # the wave of writes after which the object's view was last read or confirmed
+        if parent is not None:
+            parent.children.append(self)
 
     @property
     def changed(self):
         return bool(self.operations)
+
+    @property
+    def label(self):
+        """How messages name the item ("connections[0] ('Fortnox')")."""
+        return self.where.rstrip(': ') or 'it'
 
     @property
     def blocked(self):
@@ -109,10 +117,12 @@ class Step:
     the kind's view to be read again (Kind.refresh) before the write when other writes happened since it was read (a flag
     decided on a stale view can flip twice); ``needed()`` then says, from that fresh view and without I/O, whether the
     write is still wanted, and when it is not, ``settled()`` records the object as the fresh view shows it.
+    ``requires``: items that must not have failed for the step to be sent (a connection goes live only when every step of
+    its mappings succeeded); otherwise the step is held and its item fails with ``held`` (what was not done) and code HELD.
     """
 
     def __init__(self, item, operation, send, done=None, predicted=None, readback=None, needed=None, settled=None, fresh=False,
-                 verified=False):
+                 verified=False, requires=(), held=None):
         self.item = item
         self.operation = operation
         self.send = send
@@ -123,6 +133,8 @@ class Step:
         self.settled = settled or (lambda: None)
         self.fresh = fresh
         self.verified = verified
+        self.requires = requires
+        self.held = held or 'not %s' % operation
 
 
 class Run:
@@ -174,6 +186,7 @@ class Kind:
         self.run = run
         self.api = run.api
         self.items = items
+        self.frozen = False         # read only: this run does not change this kind (a part of the tenant not selected)
 
     def read(self):
         pass
@@ -211,13 +224,15 @@ class Applier:
             kind.read()
         for stage in STAGES:
             for kind in self.kinds:
-                kind.catch_up(stage)
-                self.apply(kind, [step for step in kind.steps(stage) if not step.item.blocked])
+                if not kind.frozen:
+                    kind.catch_up(stage)
+                    self.apply(kind, [step for step in kind.steps(stage) if not step.item.blocked])
         for kind in self.kinds:
             if kind in self.unverified:
                 kind.verify()
 
     def apply(self, kind, steps):
+        steps = [step for step in steps if not self._held(step)]
         if not steps:
             return
         if self.run.check_mode:
@@ -238,6 +253,15 @@ class Applier:
             return
         self.waves += 1
         self.run.each(lambda step: self._run_step(kind, step), steps)
+
+    @staticmethod
+    def _held(step):
+        """A step whose required items failed (in check mode too: check mode fails where the run would) is not sent."""
+        failed = [item for item in step.requires if item.blocked]
+        if failed:
+            step.item.fail('%s, because %s' % (step.held, '; '.join('%s failed: %s' % (item.label, item.msg or 'its connection failed')
+                                                                    for item in failed)), code=Code.HELD)
+        return bool(failed)
 
     @staticmethod
     def _still_needed(step):

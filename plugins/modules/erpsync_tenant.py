@@ -243,6 +243,27 @@ options:
     description: As O(superoffice.crm.erpsync_engine#module:wait_timeout).
     type: int
     default: 120
+  parts:
+    description:
+      - The parts of the tenant this run converges; the others are left as they are (and not read, except the connections,
+        which are read when their mappings are selected). V(connectors) are the connector registrations, V(connections) the
+        connections (their config, access, activation, and O(connections_exclusive)), V(mappings) the field mappings,
+        defaults and list mappings, V(engine) the engine's interval and state.
+      - The role sets it from the tags a play runs with (C(--tags erpsync_engine) converges only the engine).
+      - A connection that does not exist yet is not created without V(connections); its mappings then fail, naming it.
+    type: list
+    elements: str
+    choices: [connectors, connections, mappings, engine]
+    default: [connectors, connections, mappings, engine]
+    version_added: 0.3.0
+  engine_despite_failures:
+    description:
+      - By default the engine's state (O(engine_state)) is not changed when any connection, mapping or list mapping of the run
+        failed, so the engine never starts on a half-applied configuration (the interval is still set). V(true) changes it
+        anyway.
+    type: bool
+    default: false
+    version_added: 0.3.0
   warn_unknown:
     description:
       - Names of variables to warn about as unknown. The role passes the C(erpsync_*) and C(superoffice_*) variables it
@@ -326,7 +347,8 @@ diff:
 
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connector import CONNECTOR_OPTIONS
-from ansible_collections.superoffice.crm.plugins.module_utils._resources.tenant import TENANT_CONNECTION_OPTIONS, Tenant, tenant_items, tenant_result
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.tenant import (
+    PARTS, TENANT_CONNECTION_OPTIONS, Tenant, tenant_items, tenant_result)
 
 
 def main():
@@ -339,6 +361,8 @@ def main():
             engine_interval=dict(type='str'),
             engine_wait=dict(type='bool', default=True),
             engine_wait_timeout=dict(type='int', default=120),
+            engine_despite_failures=dict(type='bool', default=False),
+            parts=dict(type='list', elements='str', choices=list(PARTS), default=list(PARTS)),
             warn_unknown=dict(type='list', elements='str', default=[]),
         ),
         item_options=dict(connectors=CONNECTOR_OPTIONS, connections=TENANT_CONNECTION_OPTIONS),

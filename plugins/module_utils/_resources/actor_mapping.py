@@ -169,6 +169,12 @@ def mandatory_errors(item, rows):
     return errors
 
 
+def blank_default(field_id):
+    """The default value carrier of a field that has none."""
+    return dict(ErpFieldId=field_id, DefaultValue='', HasFirstSyncDefaultValue=False, FirstSyncDefaultValue='', PromptUser=False,
+                Mandatory=False)
+
+
 class ActorMappings(Kind):
     """Field mappings and defaults of actor types. ``connection_of(item)`` gives the item's connection record, or None
     while it does not exist (it is created later in the run, or in check mode never)."""
@@ -259,24 +265,37 @@ class ActorMappings(Kind):
         return Step(item, None, send, verified=True)
 
     def _read_pending(self, item):
-        """An item whose connection is new or refreshed in this run: read now (in check mode, a new connection has nothing
-        to read, so every given key is predicted as a change)."""
+        """An item whose connection is new or refreshed in this run: read now. In check mode a connection that would be
+        created has nothing to read, and a refresh is not asked for (UpdateConnectionFields changes the stored fields): the
+        given fields the server does not show yet are predicted as offered, blank."""
         try:
             if self._conn_id(item):
                 self._read_item(item)
+                if self.run.check_mode and item.params['refresh_fields']:
+                    self._predict_rows(item)
                 self._check(item)
                 fail_with_errors(item)
             else:
-                item.mapping = self._predicted_carrier(item)
+                item.mapping = dict(ErpConnectionId=None, IsActive=False, ActorTypeErp=item.params['actor_type'], ActorTypeCrm=None,
+                                    FieldMappings=[])
+                self._predict_rows(item)
+                item.current = item.final = item.mapping
                 item.pending = False
         except WebAPIError as e:
             item.fail(e.message, e.result_fields())
 
-    def _predicted_carrier(self, item):
-        """What a new connection's mapping would read: the given fields, unmapped and inactive."""
-        rows = [dict(ErpFieldId=None, ErpFieldKey=f['erp_field'], CrmFieldKey='', SyncToCrm=False, SyncToErp=False, ShowInGui=False,
-                     ShowInSearch=False) for f in item.params['fields'] or []]
-        return dict(ErpConnectionId=None, IsActive=False, ActorTypeErp=item.params['actor_type'], ActorTypeCrm=None, FieldMappings=rows)
+    def _predict_rows(self, item):
+        """Blank rows, with ids of their own, for the given fields the carrier lacks (and their blank defaults)."""
+        have = set(row['ErpFieldKey'] for row in item.mapping['FieldMappings'])
+        missing = [f for f in item.params['fields'] or [] if f['erp_field'] not in have]
+        for number, field in enumerate(missing, start=1):
+            item.mapping['FieldMappings'].append(dict(ErpFieldId=-number, ErpFieldKey=field['erp_field'], CrmFieldKey='', SyncToCrm=False,
+                                                      SyncToErp=False, ShowInGui=False, ShowInSearch=False))
+            if any(field.get(k) is not None for k in DEFAULT_KEYS):
+                item.defaults[-number] = item.defaults_before[-number] = blank_default(-number)
+        if missing and self._conn_id(item):
+            self.run.warn('%scheck mode does not ask the connector for its current fields (refresh_fields): %s, not offered now, '
+                          'are predicted as offered after the refresh' % (item.where, ', '.join(f['erp_field'] for f in missing)))
 
     def _mapping_step(self, item):
         if item.mapping is None:
@@ -307,8 +326,7 @@ class ActorMappings(Kind):
             if not any(field.get(k) is not None for k in DEFAULT_KEYS):
                 continue
             field_id = rows[field['erp_field']].get('ErpFieldId')
-            current = item.defaults.get(field_id) or dict(ErpFieldId=field_id, DefaultValue='', HasFirstSyncDefaultValue=False,
-                                                          FirstSyncDefaultValue='', PromptUser=False, Mandatory=False)
+            current = item.defaults.get(field_id) or blank_default(field_id)
             wanted = dict(writable(current))
             if field.get('default') is not None:
                 wanted['DefaultValue'] = field['default']
@@ -345,11 +363,14 @@ class ActorMappings(Kind):
         return mapping_facts(self._conn_id(item), mapping, item.defaults, given=[f['erp_field'] for f in item.params['fields'] or []])
 
     def diff(self, item):
+        """The mapping's flag and its set or given fields by ERP field key (in key order: the same in check mode, where a new
+        connection's fields are predicted, and in the real run)."""
         given = [f['erp_field'] for f in item.params['fields'] or []]
 
         def view(mapping, defaults):
             if mapping is None:
                 return {}
             facts = mapping_facts(self._conn_id(item), mapping, defaults, given=given)
-            return dict(active=facts['active'], fields=facts['fields'])
+            fields = dict((f.pop('erp_field'), f) for f in facts['fields'])
+            return dict(active=facts['active'], fields=dict(sorted(fields.items())))
         return dict(before=view(item.current, item.defaults_before), after=view(item.final or item.mapping, item.defaults))

@@ -57,6 +57,9 @@ class Connections(Kind):
         warn_about_names(self.items, self.live, self.run.warn)
         for item in self.items:
             item.final = item.current
+            if self.frozen and item.current is None and item.params['state'] == 'present':
+                item.fail('connection %r does not exist, and this run does not create it (the connections part of the tenant is '
+                          'not selected); its mappings are not applied' % item.params['name'], code=Code.HELD)
         if self.exclusive:
             self._plan_unlisted()
 
@@ -256,8 +259,10 @@ class Connections(Kind):
             # ... and the result shows the flag the server shows.
             item.final = dict(item.final, Active=(item.live or item.final).get('Active'))
 
+        # A connection goes live only when every step of its mappings and list mappings succeeded (never half-configured).
         return Step(item, operation, send, done, predicted=dict(record, Active=target),
-                    readback=lambda: self._readback(item, conn_id, target), needed=needed, settled=settled, fresh=True)
+                    readback=lambda: self._readback(item, conn_id, target), needed=needed, settled=settled, fresh=True,
+                    requires=item.children if target else (), held='it was not %s (it stays inactive)' % operation)
 
     def _twin_step(self, item):
         """A connection this run created, deleted again when another run created it at the same moment with a lower id (see

@@ -51,8 +51,10 @@ class Engine(Kind):
 
     name = 'engine'
 
-    def __init__(self, run, state=None, interval=None, wait=True, wait_timeout=120):
+    def __init__(self, run, state=None, interval=None, wait=True, wait_timeout=120, requires=()):
+        """``requires``: items whose failure holds a change of the engine's state (the tenant's connections)."""
         self.item = EngineItem(state, interval, wait, wait_timeout)
+        self.requires = requires
         super().__init__(run, [self.item])
 
     def read(self):
@@ -75,7 +77,9 @@ class Engine(Kind):
             if want == bool(item.final.get('IsRunning')):
                 return []
             return [Step(item, '%s requested' % params['state'], lambda: self._change_state(want),
-                         done=lambda answer: self._set(**answer), predicted=dict(IsRunning=want))]
+                         done=lambda answer: self._set(**answer), predicted=dict(IsRunning=want), requires=self.requires,
+                         held='the engine was not %s (engine_despite_failures=true changes it anyway)'
+                              % ('started' if want else 'stopped'))]
         return []
 
     def _set(self, **changes):

@@ -77,8 +77,9 @@ class ListMappingItem(Item):
         super().__init__(params, None, where, parent)
         self.container = None       # the list mappings as read
         self.planned = None         # the container as it should be
+        self.changes = []           # (the list as given, {ERP item: (CRM item before, as given)}) per list, for diffs
+        self.predicted = []         # the given lists whose mapping does not exist yet (check mode: it would after the run)
         self.pending = True         # not read yet (its connection is created or mapped in this run)
-        self.predicted_only = False  # check mode, for a connection that would be created: nothing to read
 
 
 def list_mapping_item(params, label='list_mappings', parent=None, errors=None):
@@ -143,17 +144,27 @@ class ListMappings(Kind):
         return self._crm_lists[name]
 
     def _plan(self, item):
-        """The container as it should be, or problems in ``item.errors``."""
-        entries = item.container['ErpListItemMappings']
+        """The container as it should be, and its changes, or problems in ``item.errors``."""
+        entries = (item.container or {}).get('ErpListItemMappings') or []
         wanted_lists = item.params['lists']
-        keys = self._field_keys(item, entries) if any(w.get('erp_field') for w in wanted_lists) else {}
-        planned = copy.deepcopy(item.container)
-        by_id = dict((e['ErpFieldId'], e) for e in planned['ErpListItemMappings'])
+        keys = self._field_keys(item, entries) if entries and any(w.get('erp_field') for w in wanted_lists) else {}
+        item.planned = copy.deepcopy(item.container)
+        by_id = dict((e['ErpFieldId'], e) for e in (item.planned or {}).get('ErpListItemMappings') or [])
         for wanted in wanted_lists:
             entry = self._entry(item, entries, wanted, keys)
             if entry is not None:
                 self._apply(item, by_id[entry['ErpFieldId']], wanted)
-        item.planned = planned
+            elif self._predicts(item):
+                # Check mode: the list's mapping appears when its field is mapped in this run (or its connection is made),
+                # so its ERP items cannot be read yet: the given items are predicted as set.
+                item.predicted.append(wanted)
+                item.changes.append((list_key(wanted), dict(('%s' % k, (None, v)) for k, v in wanted['items'].items() if v is not None)))
+
+    def _predicts(self, item):
+        """Check mode, for a connection that would be created or whose field mappings would change in this run."""
+        if not self.run.check_mode or item.parent is None:
+            return False
+        return item.container is None or any(child.changed for child in item.parent.children if child is not item)
 
     def _entry(self, item, entries, wanted, keys):
         if wanted.get('erp_field'):
@@ -168,7 +179,7 @@ class ListMappings(Kind):
         if found:
             item.errors.append('%s%s is used by %d mapped fields (%s); give erp_field instead' % (
                 item.where, what, len(found), ', '.join(e.get('ErpActorTypeName') or '' for e in found)))
-        else:
+        elif not self._predicts(item):
             item.errors.append('%s%s is not a mapped list of connection id %s; its mapped lists are: %s. A list field must be '
                                'mapped to a SuperOffice list field (erpsync_actor_mapping) before its items can be mapped'
                                % (item.where, what, self._conn_id(item), known))
@@ -187,13 +198,16 @@ class ListMappings(Kind):
             return
         if item.params['exclusive']:
             given = dict((erp_id, given.get(erp_id)) for erp_id in current)
+        changes = {}
         for erp_id, crm in given.items():
             crm_id = self._crm_id(item, where, entry, crm, current[erp_id])
             if crm_id is None:
                 continue
             mapping = current[erp_id]
             if ((mapping.get('CrmListItem') or {}).get('Id') or 0) != crm_id:
+                changes[erp_id] = (shown(mapping.get('CrmListItem'), crm), crm)
                 mapping['CrmListItem'] = self._crm_item(entry, crm_id)
+        item.changes.append((list_key(wanted), changes))
         chosen = [(m.get('CrmListItem') or {}).get('Id') for m in entry['ErpCrmListItemMappings']]
         twice = sorted(set('%s' % c for c in chosen if c and chosen.count(c) > 1))
         if twice:
@@ -235,23 +249,20 @@ class ListMappings(Kind):
         if stage != LIST_MAPPINGS:
             return []
         return [step for step in (self._save_step(item) for item in self.items
-                                  if not item.blocked and (item.container is not None or item.predicted_only))
-                if step is not None]
+                                  if not item.blocked and (item.planned is not None or item.predicted)) if step is not None]
 
     def _read_pending(self, item):
         """The list mappings of a connection made or mapped in this run, read now (in check mode, a connection that would be
-        created has none: every given list would be set)."""
+        created has none)."""
         try:
             if self._conn_id(item):
                 self._read_item(item)
-            elif item.params['lists']:
-                item.pending = False
-                item.predicted_only = True
+            item.pending = False
         except WebAPIError as e:
             item.fail(e.message, e.result_fields())
 
     def _plan_pending(self, item):
-        if item.blocked or item.container is None:
+        if item.blocked or (item.container is None and not self.run.check_mode):
             return
         try:
             self._plan(item)
@@ -261,9 +272,7 @@ class ListMappings(Kind):
         fail_with_errors(item)
 
     def _save_step(self, item):
-        if item.predicted_only:
-            return Step(item, OP_UPDATED, lambda: None, predicted=None)
-        if item.planned == item.container:
+        if item.planned == item.container and not item.predicted:
             return None
         payload = strip_metadata(item.planned)
 
@@ -279,14 +288,27 @@ class ListMappings(Kind):
 
     def facts(self, item):
         container = item.final or item.container
-        if container is None:
-            return [dict(erp_list=w.get('erp_list') or '', erp_field=w.get('erp_field'), items=w['items']) for w in item.params['lists']]
-        return [list_facts(entry) for entry in container['ErpListItemMappings']]
+        facts = [list_facts(entry) for entry in (container or {}).get('ErpListItemMappings') or []]
+        return facts + [dict(erp_list=w.get('erp_list') or '', erp_field=w.get('erp_field'), items=w['items']) for w in item.predicted]
 
     def diff(self, item):
-        return dict(before=dict((f['erp_list'], f['items']) for f in list_facts_all(item.current)),
-                    after=dict((f['erp_list'], f['items']) for f in list_facts_all(item.final or item.container)))
+        """The ERP items whose CRM item changes, per list as the options name it, with the CRM items as the options give them
+        (a name, an id, or null); the same in check mode and in the real run."""
+        changes = [(key, items) for key, items in item.changes if items] if item.changed else []
+        return dict(before=dict((key, dict((k, v[0]) for k, v in items.items())) for key, items in changes),
+                    after=dict((key, dict((k, v[1]) for k, v in items.items())) for key, items in changes))
 
 
-def list_facts_all(container):
-    return [list_facts(entry) for entry in (container or {}).get('ErpListItemMappings') or []]
+def list_key(wanted):
+    """A list as the options name it."""
+    return wanted.get('erp_field') or wanted.get('erp_list')
+
+
+def shown(crm_item, given):
+    """The CRM item a mapping has, as the user identifies items: by name when the given value is a name, else by id (None:
+    no selection)."""
+    if not crm_item or not crm_item.get('Id'):
+        return None
+    if isinstance(given, str) and ascii_int(given) is None:
+        return crm_item.get('Name')
+    return crm_item['Id']

@@ -16,6 +16,9 @@ from ansible_collections.superoffice.crm.plugins.module_utils._resources import 
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import Engine
 from ansible_collections.superoffice.crm.plugins.module_utils._values import interval_to_seconds
 
+# The parts of a tenant a run may be limited to (erpsync_tenant's parts, the role's tags).
+PARTS = ('connectors', 'connections', 'mappings', 'engine')
+
 TENANT_CONNECTION_OPTIONS = dict(connection_items.CONNECTION_OPTIONS,
                                  mappings=dict(type='list', elements='dict'),
                                  list_mappings=dict(type='list', elements='dict'))
@@ -68,21 +71,33 @@ def connection_of(item):
 
 
 class Tenant:
-    """The resource kinds of one tenant run, by name; ``kinds`` in dependency order."""
+    """The resource kinds of one tenant run, by name; ``kinds`` in dependency order. ``parts`` limits the run: the kinds of
+    the other parts are left out (the connections are still read, frozen, when only their mappings are selected)."""
 
     def __init__(self, run, params, items):
         self.run = run
         self.items = items
+        parts = set(params['parts'])
         planned = dict((c.params['name'].strip().lower(), c) for c in items.connectors
                        if c.params['state'] == 'present' and c.params['name'] and c.params['id'] is None)
+        if 'connectors' not in parts:
+            items.connectors[:], planned = [], {}
+        if 'mappings' not in parts:
+            items.mappings[:], items.lists[:] = [], []
+            for item in items.connections:
+                item.children[:], item.has_mappings = [], False
         self.connectors = connector.Connectors(run, items.connectors)
         self.connections = connection.Connections(run, items.connections, exclusive=params['connections_exclusive'],
                                                   planned_connectors=planned)
+        self.connections.frozen = 'connections' not in parts
         self.mappings = actor_mapping.ActorMappings(run, items.mappings, connection_of)
         self.lists = list_mapping.ListMappings(run, items.lists, connection_of)
         self.engine = None
-        if params['engine_state'] is not None or items.interval is not None:
-            self.engine = Engine(run, params['engine_state'], items.interval, params['engine_wait'], params['engine_wait_timeout'])
+        if 'engine' in parts and (params['engine_state'] is not None or items.interval is not None):
+            # The engine starts (or stops) on a configuration that went through whole, unless the user says otherwise.
+            requires = () if params['engine_despite_failures'] else items.connections + items.mappings + items.lists
+            self.engine = Engine(run, params['engine_state'], items.interval, params['engine_wait'], params['engine_wait_timeout'],
+                                 requires)
         self.kinds = [kind for kind in (self.connectors, self.connections, self.mappings, self.lists, self.engine) if kind is not None]
 
 
@@ -123,6 +138,28 @@ def _connection_entries(tenant, bulk):
     return bulk['connections']
 
 
+def _fail_with_children(connections):
+    """A connection whose mapping or list mapping failed did not reach its desired state: it fails too (if its activation
+    was not already held for it), so the summary's count and the message agree."""
+    for item in connections:
+        failed = [child for child in item.children if child.failed]
+        if failed and not item.failed:
+            item.fail('; '.join('%s failed: %s' % (child.label, child.msg) for child in failed), code=Code.HELD)
+
+
+def _failure_message(tenant, labelled):
+    """The message of a failed run: the failed connectors, connections (their mappings' failures are in theirs) and engine,
+    counted per kind, and what was applied."""
+    kinds = (('connector', tenant.items.connectors), ('connection', tenant.items.connections + tenant.connections.unlisted),
+             ('engine', [tenant.engine.item] if tenant.engine is not None else []))
+    counts = ['%d of %d %s%s' % (len([i for i in items if i.failed]), len(items), noun, '' if len(items) == 1 else 's')
+              for noun, items in kinds if any(i.failed for i in items)]
+    reported = set(id(i) for noun, items in kinds for i in items)
+    failures = ['%s%s' % (label, item.msg) for label, item in labelled if item.failed and id(item) in reported]
+    applied = ['%s%s' % (label, ', '.join(item.operations)) for label, item in labelled if item.changed]
+    return '%s failed: %s. Applied: %s' % (', '.join(counts), '; '.join(failures), '; '.join(applied) or 'nothing')
+
+
 def _labelled(tenant):
     """Every item of the run with the label its failure and its changes are named by."""
     labelled = [(item.where or 'connectors: ', item) for item in tenant.items.connectors]
@@ -135,6 +172,22 @@ def _labelled(tenant):
     return labelled
 
 
+def connection_title(item):
+    """A connection as a review names it: its name (the one given, else the server's), else its id."""
+    record = item.final or item.current or {}
+    return item.params.get('name') or record.get('DisplayName') or 'id %s' % (record.get('ErpConnectionId') or item.params.get('id'))
+
+
+def _title(kind, item):
+    """The key of an object in the diff: connectors by name, mappings by connection name and actor type, list mappings by
+    connection name."""
+    if kind.name == 'mappings':
+        return '%s: %s' % (connection_title(item.parent), item.params['actor_type'])
+    if kind.name == 'list_mappings':
+        return connection_title(item.parent)
+    return item.params.get('name') or 'id %s' % item.params.get('id')
+
+
 def _diff(tenant, bulk, engine):
     """Before and after of every changed object, by kind and name."""
     diff = dict(before={}, after={})
@@ -145,7 +198,9 @@ def _diff(tenant, bulk, engine):
         for item in kind.items:
             if item.changed:
                 part = kind.diff(item)
-                name = (item.where or kind.name).rstrip(': ')
+                name = _title(kind, item)
+                if name in diff['before'].get(kind.name, {}):
+                    name = '%s (%s)' % (name, item.label)  # two connections of one name (given by id)
                 diff['before'].setdefault(kind.name, {})[name] = part['before']
                 diff['after'].setdefault(kind.name, {})[name] = part['after']
     return diff
@@ -153,6 +208,7 @@ def _diff(tenant, bulk, engine):
 
 def tenant_result(tenant):
     """The erpsync_tenant result, and the failure message (or None)."""
+    _fail_with_children(tenant.items.connections)
     bulk = connection_results.bulk_result(tenant.connections)[0]
     result = dict(changed=False, connectors=[object_result(tenant.connectors, c, 'connector') for c in tenant.items.connectors],
                   connections=_connection_entries(tenant, bulk), summary=bulk['summary'],
@@ -160,12 +216,9 @@ def tenant_result(tenant):
     if tenant.engine is not None:
         result['engine'] = tenant.engine.result()[0]
     labelled = _labelled(tenant)
-    failures = ['%s%s' % (label, item.msg) for label, item in labelled if item.failed]
-    applied = ['%s%s' % (label, ', '.join(item.operations)) for label, item in labelled if item.changed]
-    result['changed'] = bool(applied)
+    result['changed'] = any(item.changed for label, item in labelled)
     if tenant.run.diff:
         result['diff'] = _diff(tenant, bulk, result.get('engine'))
-    if not failures:
+    if not any(item.failed for label, item in labelled):
         return result, None
-    return result, '%d change%s failed: %s. Applied: %s' % (
-        len(failures), 's' if len(failures) > 1 else '', '; '.join(failures), '; '.join(applied) if applied else 'nothing')
+    return result, _failure_message(tenant, labelled)

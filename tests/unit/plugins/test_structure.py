@@ -60,6 +60,6 @@ def test_module_utils_import_each_other_at_the_top_only(path):
 def test_every_file_says_its_job_first(path):
     tree = ast.parse(source(path))
     doc = ast.get_docstring(tree)
-    comments = [line for line in source(path).splitlines()[:12] if line.startswith('# ') and ':' in line
+    comments = [line for line in source(path).splitlines()[:12] if line.startswith('# ')
                 and not line.startswith(('# Copyright', '# GNU', '# SPDX', '# -*-'))]
     assert doc or comments, 'start %s with a docstring or a one-line comment that says its job' % name(path)
