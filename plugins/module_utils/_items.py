@@ -54,13 +54,14 @@ def invalid(errors):
 
 
 def duplicate_errors(items, label, noun, fold=None):
-    """Two items that give the same id or name: each object may be listed once (``fold`` compares names, e.g. ignoring case)."""
+    """Two items that give the same id or name: each object may be listed once (``fold`` compares names, e.g. ignoring case).
+    Items that give an id may share a name: the id decides which object each one is (two live objects of one name)."""
     errors = []
     for option in ('id', 'name'):
         seen = {}
         for item in items:
             value = item.params.get(option)
-            if value is None or item.errors:
+            if value is None or item.errors or (option == 'name' and item.params.get('id') is not None):
                 continue
             key = fold(value) if fold and isinstance(value, str) else value
             if key in seen:

@@ -220,6 +220,20 @@ options:
             description: ERP list item id -> SuperOffice list item id or name; V(null) for no selection.
             type: dict
             required: true
+      list_mappings_exclusive:
+        description:
+          - ERP list items that O(connections[].list_mappings) does not name become unmapped (no selection), as
+            O(superoffice.crm.erpsync_list_mapping#module:exclusive).
+        type: bool
+        default: false
+        version_added: 0.3.0
+  connectors_exclusive:
+    description:
+      - When V(true), every connector that no item of O(connectors) names and no item of O(connections) uses is deleted
+        (the server refuses it while connections use it, and the run fails naming it).
+    type: bool
+    default: false
+    version_added: 0.3.0
   connections_exclusive:
     description:
       - When V(true), every live connection that no item of O(connections) refers to, and that is active, is deactivated
@@ -357,6 +371,7 @@ def main():
             connectors=dict(type='list', elements='dict', default=[]),
             connections=dict(type='list', elements='dict', default=[]),
             connections_exclusive=dict(type='bool', default=False),
+            connectors_exclusive=dict(type='bool', default=False),
             engine_state=dict(type='str', choices=['running', 'stopped']),
             engine_interval=dict(type='str'),
             engine_wait=dict(type='bool', default=True),

@@ -38,6 +38,10 @@ CONNECTION_REQUIRED_ONE_OF = [['id', 'name']]
 PLAIN_FIELDS = (('name', 'DisplayName'), ('description', 'DisplayDescription'), ('all_access', 'AllAccess'))
 ID_LIST_FIELDS = (('user_group_ids', 'UserGroupAccessIds'), ('associate_ids', 'AssociateAccessIds'))
 
+# The value the export's vault stub gives every secret (erpsync_tenant_info): refused as a config value, so that an export
+# applied before its vault file was filled in never overwrites the ERP credentials with it.
+STUB = 'CHANGE_ME'
+
 # Column sizes of ErpConnection.DisplayName/DisplayDescription and ConnectionConfigField.FieldKey/FieldValue.
 MAX_DISPLAY_TEXT = 254
 MAX_CONFIG_KEY = 254
@@ -119,6 +123,9 @@ def _check_config_shape(config, errors, where):
             errors.append('%sconfig keys must be at most %d characters long' % (where, MAX_CONFIG_KEY))
         elif value is None:
             errors.append("%sconfig.%s has no value; give a string ('' for an empty value)" % (where, key))
+        elif value == STUB:
+            errors.append('%sconfig.%s is still %s, the text the export\'s vault stub gives every secret: fill in its vault_erpsync_* '
+                          'variable (in the vault file beside the export) before applying' % (where, key, STUB))
         elif not isinstance(value, (str, int, float, bool)):
             errors.append('%sconfig.%s must be a string, got a %s' % (where, key, type(value).__name__))
         elif len('%s' % (value,)) > MAX_CONFIG_VALUE:

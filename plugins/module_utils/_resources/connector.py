@@ -112,18 +112,24 @@ class Connectors(Kind):
 
     name = 'connectors'
 
-    def __init__(self, run, items, label='connectors'):
+    def __init__(self, run, items, label='connectors', exclusive=False, used=()):
+        """``exclusive``: connectors no item names are deleted, except the ones ``used`` names (lower-case names and ids the
+        run's connections give as their connector)."""
         super().__init__(run, items)
         self.label = label
+        self.exclusive = exclusive
+        self.used = used
 
     def read(self):
         check_items(self.items, self.label)
-        if not self.items:
+        if not self.items and not self.exclusive:
             return
         try:
             listed = self.api.get_connectors()
             for item in self.items:
                 self._resolve(item, listed)
+            if self.exclusive:
+                self._plan_unlisted(listed)
             errors = [e for item in self.items for e in item.errors]
             if errors:
                 raise invalid(errors)
@@ -131,6 +137,18 @@ class Connectors(Kind):
             raise PlanError(e.message + '. Nothing was changed', e.result_fields())
         for item in self.items:
             item.final = item.current
+
+    def _plan_unlisted(self, listed):
+        """An item deleting each connector that no item names and no connection of the run uses."""
+        named = set(item.current['ErpConnectorId'] for item in self.items if item.current)
+        for entry in listed:
+            if entry['Id'] in named or entry['Id'] in self.used or (entry.get('Name') or '').strip().lower() in self.used:
+                continue
+            params = dict((name, spec.get('default')) for name, spec in CONNECTOR_OPTIONS.items())
+            params.update(id=entry['Id'], name=entry.get('Name'), state='absent')
+            item = Item(params, len(self.items), "unlisted connector '%s' (id %s): " % (entry.get('Name'), entry['Id']))
+            self._resolve(item, listed)
+            self.items.append(item)
 
     def _resolve(self, item, listed):
         params = item.params

@@ -9,13 +9,13 @@ erpsync_mapping_info) and the whole tenant as role variables, secrets replaced b
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
-import re
-
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import mapping_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import engine_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import list_facts, list_option
 from ansible_collections.superoffice.crm.plugins.module_utils._shapes import ERP_ACTOR_TYPES, enum_name
 from ansible_collections.superoffice.crm.plugins.module_utils._values import field_type_name, is_secret_type, same_config_value
+from ansible_collections.superoffice.crm.plugins.module_utils._yaml import untrusted_yaml
 
 
 def read_mappings(run, conn_id, actor_types=None, include_defaults=False, include_lists=True):
@@ -41,72 +41,81 @@ def read_mappings(run, conn_id, actor_types=None, include_defaults=False, includ
     return mappings, lists
 
 
-def placeholder(*parts):
-    """A vault variable name for a secret: vault_<connection>_<field>, lowercase, letters, digits and underscores."""
-    return 'vault_' + '_'.join(slug(p) for p in parts)
+PLACEHOLDER_PREFIX = 'vault_erpsync_'
 
 
-def slug(text):
-    return re.sub(r'[^a-z0-9]+', '_', ('%s' % text).lower()).strip('_') or 'x'
+def placeholder(conn_id, key):
+    """The vault variable of a secret config value: vault_erpsync_<connection id>_<field key>. Collision-free by
+    construction: the connection id is unique, and the key is written so that two keys never give one name (letters and
+    digits as they are, ``_`` as ``__``, any other character as ``_<hex code>_``); no other variable of the collection or its
+    docs starts with vault_erpsync_."""
+    encoded = ''.join(c if c.isascii() and c.isalnum() else '__' if c == '_' else '_%x_' % ord(c) for c in '%s' % key)
+    return '%s%d_%s' % (PLACEHOLDER_PREFIX, conn_id, encoded)
 
 
-def export_connection(run, listed, names, include_mappings, placeholders):
-    """One live connection as an erpsync_connections item: only what differs from a new connection's defaults, its
-    Password-type values replaced by ``{{ vault_... }}`` placeholders (recorded in ``placeholders``)."""
+def export_connection(run, listed, names, include_mappings, exclusive, placeholders):
+    """One live connection as an erpsync_connections item, its Password-type values replaced by ``{{ vault_erpsync_... }}``
+    placeholders (recorded in ``placeholders``). Only what differs from a new connection's defaults, unless ``exclusive``
+    (the whole truth: every config value, every actor type, every mapped list)."""
     api = run.api
     record = api.get_connection(listed['ErpConnectionId'])
+    if record is None:
+        raise WebAPIError('ErpSync GetConnection answered null for connection %r (id %s), which GetAllConnections listed; '
+                          'the export would not be whole' % (listed.get('DisplayName'), listed['ErpConnectionId']), method='GetConnection')
     item = dict(name=record.get('DisplayName') or '', connector=connector_name(api, record['ErpConnectorId']))
     if names.count(item['name']) > 1:
-        item['id'] = record['ErpConnectionId']  # the name alone would match several live connections
+        item['id'] = record['ErpConnectionId']  # the name alone would match several live connections: the id decides
     if record.get('DisplayDescription'):
         item['description'] = record['DisplayDescription']
     if not record.get('AllAccess'):
         item.update(all_access=False, user_group_ids=sorted(record.get('UserGroupAccessIds') or []),
                     associate_ids=sorted(record.get('AssociateAccessIds') or []))
-    config = export_config(api, record, names, placeholders)
+    config = export_config(api, record, exclusive, placeholders)
     if config:
         item['config'] = config
         item['update_secrets'] = 'on_create'
     item['active'] = bool(record.get('Active'))
     if include_mappings:
-        item.update(export_mappings(run, record['ErpConnectionId']))
+        item.update(export_mappings(run, record['ErpConnectionId'], exclusive))
     return item
 
 
-def export_config(api, record, names, placeholders):
-    """The config values a new connection would not have (mandatory ones always), secrets as placeholders."""
+def export_config(api, record, exclusive, placeholders):
+    """The config values a new connection would not have (all of them with ``exclusive``; mandatory ones always), secrets as
+    placeholders: never the value, which the server may show."""
     by_key = dict((f['FieldKey'], f) for f in api.get_field_metadata(record['ErpConnectorId']) or [])
     config = {}
     for key, value in sorted((record.get('ConfigFields') or {}).items()):
         field = by_key.get(key)
         if field is None or is_secret_type(field.get('FieldType')):
-            # Never the value: the server may show it. A variable to fill in the vault instead; its name carries the
-            # connection id when another live connection's name gives the same variable name.
-            parts = [record.get('DisplayName'), key]
-            if [slug(n) for n in names].count(slug(record.get('DisplayName') or '')) > 1:
-                parts.insert(1, record['ErpConnectionId'])
-            name = placeholder(*parts)
+            name = placeholder(record['ErpConnectionId'], key)
             placeholders.append(name)
             config[key] = '{{ %s }}' % name
-        elif not same_config_value(value or '', field.get('DefaultValue') or '', field_type_name(field.get('FieldType'))) or \
-                field.get('Access') == 'Mandatory':
+        elif exclusive or field.get('Access') == 'Mandatory' or \
+                not same_config_value(value or '', field.get('DefaultValue') or '', field_type_name(field.get('FieldType'))):
             config[key] = value or ''
     return config
 
 
-def export_mappings(run, conn_id):
-    """A connection's ``mappings`` and ``list_mappings`` (only what is set), as the role's connection items take them."""
+def export_mappings(run, conn_id, exclusive):
+    """A connection's ``mappings`` and ``list_mappings`` as the role's connection items take them: what is set, or with
+    ``exclusive`` every actor type and mapped list, marked exclusive so that anything mapped by hand later shows as drift."""
     mappings, lists = read_mappings(run, conn_id, include_defaults=True)
     exported = {}
     chosen = [dict(actor_type=m['actor_type'], active=m['active'], fields=[trim_field(f) for f in m['fields']])
-              for m in mappings if m['active'] or m['fields']]
+              for m in mappings if exclusive or m['active'] or m['fields']]
+    if exclusive:
+        for mapping in chosen:
+            mapping['exclusive_fields'] = True
     if chosen:
         exported['mappings'] = chosen
     chosen = [dict(option, items=dict((k, v) for k, v in option['items'].items() if v is not None))
               for option in (list_option(entry) for entry in lists)]
-    chosen = [entry for entry in chosen if entry['items']]
+    chosen = [entry for entry in chosen if exclusive or entry['items']]
     if chosen:
         exported['list_mappings'] = chosen
+        if exclusive:
+            exported['list_mappings_exclusive'] = True
     return exported
 
 
@@ -125,7 +134,7 @@ def connector_name(api, connector_id):
     return names[0] if len(names) == 1 and names[0] else '%s' % connector_id
 
 
-def export_tenant(run, include_mappings=True):
+def export_tenant(run, include_mappings=True, exclusive=True):
     """The whole tenant as the role's variables, and the vault placeholders to fill."""
     api = run.api
     placeholders = []
@@ -138,7 +147,20 @@ def export_tenant(run, include_mappings=True):
     # Each connector's field types once, before the connections are read at once (so no two threads read them twice).
     run.each(api.get_field_metadata, sorted(set(r['ErpConnectorId'] for r in live)))
     names = [r.get('DisplayName') or '' for r in live]
-    connections = run.each(lambda record: export_connection(run, record, names, include_mappings, placeholders), live)
+    connections = run.each(lambda record: export_connection(run, record, names, include_mappings, exclusive, placeholders), live)
+    if len(set(placeholders)) != len(placeholders):
+        raise WebAPIError('two vault placeholders of the export have one name (%s); nothing was exported'
+                          % ', '.join(sorted(set(p for p in placeholders if placeholders.count(p) > 1))))
     role_vars = dict(erpsync_engine_state='running' if engine['running'] else 'stopped', erpsync_engine_interval=engine['interval'],
-                     erpsync_connectors=connectors, erpsync_connections=connections)
-    return role_vars, sorted(set(placeholders))
+                     erpsync_connectors=connectors, erpsync_connectors_exclusive=exclusive, erpsync_connections=connections,
+                     erpsync_connections_exclusive=exclusive)
+    return role_vars, sorted(placeholders)
+
+
+def export_yaml(role_vars, placeholders):
+    """The export as a variables file: every string from the tenant written so that it is never templated (_yaml.py),
+    the placeholders as the only templates."""
+    header = ['An ERP Sync setup exported by superoffice.crm (erpsync_tenant_info, playbook superoffice.crm.export).',
+              'Apply it with the role superoffice.crm.erpsync; define the vault_erpsync_* variables first (the vault file beside it).',
+              'Tenant data is written as quoted strings (!unsafe where it could look like a template): it is never evaluated.']
+    return untrusted_yaml(role_vars, ['{{ %s }}' % p for p in placeholders], header)

@@ -14,14 +14,15 @@ from ansible_collections.superoffice.crm.plugins.module_utils._plan import Code
 from ansible_collections.superoffice.crm.plugins.module_utils._resources import (
     actor_mapping, connection, connection_items, connection_results, connector, list_mapping)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import Engine
-from ansible_collections.superoffice.crm.plugins.module_utils._values import interval_to_seconds
+from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int, interval_to_seconds
 
 # The parts of a tenant a run may be limited to (erpsync_tenant's parts, the role's tags).
 PARTS = ('connectors', 'connections', 'mappings', 'engine')
 
 TENANT_CONNECTION_OPTIONS = dict(connection_items.CONNECTION_OPTIONS,
                                  mappings=dict(type='list', elements='dict'),
-                                 list_mappings=dict(type='list', elements='dict'))
+                                 list_mappings=dict(type='list', elements='dict'),
+                                 list_mappings_exclusive=dict(type='bool', default=False))
 
 
 class TenantItems:
@@ -44,12 +45,13 @@ def tenant_items(params):
         label = 'connections[%d]' % item.index
         if item.errors:
             continue
-        if (item.params.get('mappings') or item.params.get('list_mappings')) and item.params['state'] == 'absent':
+        if (item.params.get('mappings') or item.params.get('list_mappings') is not None) and item.params['state'] == 'absent':
             item.errors.append('%s: mappings and list_mappings need state=present' % label)
         item.has_mappings = bool(item.params.get('mappings'))
         mappings += actor_mapping.items_from_list(item.params.get('mappings'), label + '.mappings', parent=item)
-        if item.params.get('list_mappings'):
-            lists.append(list_mapping.validate_params(item.params['list_mappings'], label + '.list_mappings', parent=item))
+        if item.params.get('list_mappings') is not None:
+            lists.append(list_mapping.validate_params(item.params['list_mappings'], label + '.list_mappings', parent=item,
+                                                      exclusive=item.params['list_mappings_exclusive']))
     errors = connector.problems(connectors) + connection_items.problems(connections) + [e for item in mappings + lists for e in item.errors]
     seconds = None
     if params['engine_interval'] is not None:
@@ -86,7 +88,10 @@ class Tenant:
             items.mappings[:], items.lists[:] = [], []
             for item in items.connections:
                 item.children[:], item.has_mappings = [], False
-        self.connectors = connector.Connectors(run, items.connectors)
+        used = set(('%s' % c.params['connector']).strip().lower() for c in items.connections if c.params['connector'])
+        used |= set(ascii_int(name) for name in used if ascii_int(name) is not None)
+        self.connectors = connector.Connectors(run, items.connectors, exclusive=params['connectors_exclusive'] and 'connectors' in parts,
+                                               used=used)
         self.connections = connection.Connections(run, items.connections, exclusive=params['connections_exclusive'],
                                                   planned_connectors=planned)
         self.connections.frozen = 'connections' not in parts
