@@ -222,10 +222,8 @@ class MappingMethods:
             'ErpFieldId': field_id, 'DefaultValue': value.get('DefaultValue', ''),
             'HasFirstSyncDefaultValue': value.get('HasFirstSyncDefaultValue', False),
             'FirstSyncDefaultValue': value.get('FirstSyncDefaultValue', ''), 'PromptUser': value.get('PromptUser', False),
-            # A field the connector declares Mandatory is always mandatory: the screen shows that box checked and disabled
-            # (SDK "Default value setup"); the stored flag is the admin's own choice.
-            'Mandatory': value.get('Mandatory', False) or field['access'] == 'Mandatory', 'ErpFieldKey': field['key'],
-            'FieldType': field['type'], 'ListName': field['list'], 'Access': field['access'],
+            'Mandatory': value.get('Mandatory', False), 'ErpFieldKey': field['key'], 'FieldType': field['type'],
+            'ListName': field['list'], 'Access': field['access'],
         })
 
     @agent_method('GetDefaultValueInfo', 'ErpSyncDefaultValue')
@@ -248,10 +246,12 @@ class MappingMethods:
         }
         cleared = value == {'DefaultValue': '', 'HasFirstSyncDefaultValue': False, 'FirstSyncDefaultValue': '', 'PromptUser': False,
                             'Mandatory': False}
-        mandatory = value['Mandatory'] or (self.state['erp_fields'][field_id]['access'] == 'Mandatory' and not cleared)
+        # A default set up for a field the connector declares Mandatory is always mandatory: the screen shows that box
+        # checked and disabled (SDK "Default value setup"). A field without a default set up stays as it is.
+        value['Mandatory'] = value['Mandatory'] or (self.state['erp_fields'][field_id]['access'] == 'Mandatory' and not cleared)
         # "If mandatory, you must also choose one of the two options above" (admin guide configure.md): "Set default value"
         # (HasFirstSyncDefaultValue; a DefaultValue counts too, as the 0.2 modules send that) or "Ask user" (PromptUser).
-        if mandatory and not (value['HasFirstSyncDefaultValue'] or value['DefaultValue'] or value['PromptUser']):
+        if value['Mandatory'] and not (value['HasFirstSyncDefaultValue'] or value['DefaultValue'] or value['PromptUser']):
             raise BusinessRuleError('A mandatory default needs a default value ("Set default value") or "Ask user for value" (PromptUser).')
         if cleared:
             self.state['defaults'].pop(field_id, None)

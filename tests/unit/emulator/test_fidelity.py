@@ -110,19 +110,21 @@ def test_a_crm_field_another_connection_synchronizes_cannot_be_mapped_one_way_to
 # -- defaults ----------------------------------------------------------------------------------------
 
 
-def test_a_field_the_connector_declares_mandatory_is_always_mandatory(api):
+def test_a_default_of_a_field_the_connector_declares_mandatory_is_always_mandatory(api):
     card_name, phone = api.field_id(1, 'Customer', 'CardName'), api.field_id(1, 'Customer', 'Phone1')
     default = api.call('GetDefaultValueInfo', {'ErpFieldId': card_name})
-    assert (default['Access'], default['Mandatory'], default['PromptUser']) == ('Mandatory', True, False)
-    assert api.call('GetDefaultValueInfo', {'ErpFieldId': phone})['Mandatory'] is False
+    assert (default['Access'], default['Mandatory'], default['PromptUser']) == ('Mandatory', False, False)  # none set up
     default.update(Mandatory=False, HasFirstSyncDefaultValue=True, FirstSyncDefaultValue='Unknown customer')
     assert api.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': default})['Mandatory'] is True
+    assert api.call('GetDefaultValueInfo', {'ErpFieldId': card_name})['Mandatory'] is True
+    phone_default = dict(api.call('GetDefaultValueInfo', {'ErpFieldId': phone}), PromptUser=True)
+    assert api.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': phone_default})['Mandatory'] is False
     # Mandatory needs "Set default value" or "Ask user"; taking everything away removes the default.
     default.update(HasFirstSyncDefaultValue=False, FirstSyncDefaultValue='', Mandatory=True)
     refused_by_rule(api.post('SaveDefaultValueInfo', {'ErpSyncDefaultValue': default}), 'Set default value')
     default.update(Mandatory=False)
     cleared = api.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': default})
-    assert (cleared['HasFirstSyncDefaultValue'], cleared['Mandatory']) == (False, True)
+    assert (cleared['HasFirstSyncDefaultValue'], cleared['Mandatory']) == (False, False)
 
 
 @pytest.mark.parametrize('value, accepted', [
