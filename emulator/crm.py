@@ -4,7 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The CRM side the ERP fields are mapped to: the fields of each CRM entity and the CRM lists (MDO lists) behind the
-list fields. A tenant's data file may replace either (``crm_fields``, ``crm_lists``); these are the defaults.
+list fields, with their list references. A tenant's data file may replace either (``crm_fields``, ``crm_lists``) and add
+user-defined lists (``udlists``); these are the defaults.
 
 The ErpSync agent has no method that lists CRM fields (see the emulator README); the emulator checks CrmFieldKey values
 against this catalogue when a mapping is saved, as the server does.

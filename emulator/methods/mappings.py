@@ -36,14 +36,13 @@ class MappingMethods:
             known = offered.setdefault(actor_type['type'], {})
             mapping = self.state['mappings'].setdefault('%d:%s' % (conn_id, actor_type['type']), {'active': False, 'rows': {}})
             # ErpField.Rank orders the ERP tab: a known field keeps the rank an admin gave it, a new one goes last.
-            ranks = [self.state['erp_fields'][field_id]['rank'] for field_id in known.values()]
+            next_rank = max([self.state['erp_fields'][field_id]['rank'] for field_id in known.values()] + [0]) + 1
             for field in actor_type['fields']:
                 field_id = known.get(field['key'])
                 if field_id is None:
                     field_id = known[field['key']] = self.state['next_field_id']
                     self.state['next_field_id'] += 1
-                    ranks.append(max(ranks + [0]) + 1)
-                    rank = ranks[-1]
+                    rank, next_rank = next_rank, next_rank + 1
                 else:
                     rank = self.state['erp_fields'][field_id]['rank']
                 self.state['erp_fields'][field_id] = dict(field, id=field_id, conn=conn_id, actor=actor_type['type'],

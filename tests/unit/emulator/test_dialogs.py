@@ -128,11 +128,19 @@ def test_moves_at_the_ends_and_zero_change_nothing(api):
     assert api.admin('GET', 'field_ranks').json() == before
 
 
-def test_ranks_survive_a_field_refresh(api):
+def test_ranks_survive_a_field_refresh_and_new_fields_go_last(api):
     api.move(1, 'Customer', 'EmailAddress', -1)
     before = api.admin('GET', 'field_ranks').json()
     assert api.call('UpdateConnectionFields', {'ErpConnectionId': 1}) is True
     assert api.admin('GET', 'field_ranks').json() == before
+    # A new version of the connector offers one more field, first in its list: it still goes last.
+    url = api.call('GetAllConnectors')[0]['ToolTip']
+    keys = [f['ErpFieldKey'] for f in before['1']['Customer']]
+    fields = [{'key': 'VatNumber'}] + [{'key': key} for key in ('CardCode', 'CardName', 'FederalTaxID', 'Phone1', 'EmailAddress', 'GroupCode')]
+    api.admin('PUT', 'connector_services', [{'url': url, 'actor_types': [{'type': 'Customer', 'crm': 'Contact', 'fields': fields}]}])
+    assert api.call('UpdateConnectionFields', {'ErpConnectionId': 1}) is True
+    after = api.admin('GET', 'field_ranks').json()['1']['Customer']
+    assert [(f['ErpFieldKey'], f['Rank']) for f in after] == [(key, rank) for rank, key in enumerate(keys + ['VatNumber'], 1)]
 
 
 @pytest.mark.parametrize('changes', [{'ErpConnectionId': 9}, {'ErpActorType': 'Supplier'}, {'ErpActorType': 'Project'}])
