@@ -48,7 +48,8 @@ play() {
 }
 
 # 1. The hand-made tenant: 50 connections of the Visma.net connector, each with a secret, a mapped Customer actor type
-#    and a list mapping, half of them active, the engine running.
+#    and a list mapping, half of them active, the engine running. The fields are synchronized both ways: a CRM field that
+#    another connection synchronizes cannot be mapped one way to SuperOffice (AlreadyMapped, emulator/README.md).
 python3 - >"${WORK}/setup.json" <<'PYEOF'
 import json
 
@@ -61,8 +62,8 @@ print(json.dumps({
         'mappings': [{'actor_type': 'Customer', 'active': True, 'fields': [
             {'erp_field': 'Name', 'crm_field': 'contact.name', 'direction': 'both'},
             {'erp_field': 'Email', 'crm_field': 'contact.email', 'direction': 'both'},
-            {'erp_field': 'CustomerClass', 'crm_field': 'contact.category', 'direction': 'to_crm'},
-            {'erp_field': 'OrgNumber', 'crm_field': 'contact.orgnr', 'direction': 'to_crm', 'default': '000000000', 'prompt_user': True}]}],
+            {'erp_field': 'CustomerClass', 'crm_field': 'contact.category', 'direction': 'both'},
+            {'erp_field': 'OrgNumber', 'crm_field': 'contact.orgnr', 'direction': 'both', 'default': '000000000', 'prompt_user': True}]}],
         'list_mappings': [{'erp_field': 'CustomerClass', 'items': {'A': 'A customer', 'B': 'B customer'}}],
     } for n in range(1, 51)]}))
 PYEOF
