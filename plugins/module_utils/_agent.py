@@ -10,8 +10,8 @@ Private to this collection (the leading underscore): its interface may change wi
 """
 
 from ansible_collections.superoffice.crm.plugins.module_utils._shapes import (
-    ACTOR_MAPPING, CONNECTION, CONNECTOR_ENTITY, DEFAULT_VALUE, ENGINE, FIELD_METADATA, LIST_CONTAINER, LIST_ITEM, MDO_ITEM,
-    PLUGIN_RESPONSE, SUMMARY, Opt)
+    ACTOR_MAPPING, CONNECTION, CONNECTION_DATA, CONNECTOR_ENTITY, DEFAULT_VALUE, ENGINE, FIELD_METADATA, LIST_CONTAINER, LIST_ITEM,
+    MDO_ITEM, PLUGIN_RESPONSE, SUMMARY, Opt)
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int, is_secret_type, seconds_to_timespan
 
 # Carrier metadata the server sends but never takes back.
@@ -168,10 +168,39 @@ class ErpSyncAPI:
     def save_list_mappings(self, container):
         return self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER, repeatable=SET)
 
-    def mdo_list(self, name):
-        """The items of a CRM list (``GET api/v1/MDOList/{name}?flat=true``), to find CRM list items by name."""
-        return self.call('MDOList', query={'name': name}, expect=[MDO_ITEM], repeatable=READ)
+    def mdo_list(self, name, additional=None):
+        """The items of an MDO list (``GET api/v1/MDOList/{name}?flat=true``, REST only): a CRM list's items to find them by
+        name, or the connections in sync priority order. ``additional``: the provider's extra context (``useRank=true``, a
+        user-defined list's id), sent as the query parameter ``additional``."""
+        query = dict(name=name, additional=additional) if additional else dict(name=name)
+        return self.call('MDOList', query=query, expect=[MDO_ITEM], repeatable=READ)
+
+    def supports_advanced_search(self, connection_id, actor_type):
+        return self.call('SupportsAdvancedSearch', {'ErpConnectionId': int(connection_id), 'ErpActorType': actor_type}, expect=bool,
+                         repeatable=READ)
+
+    # Sync priority and the ERP tab's field order
+    def save_sync_priorities(self, connection_ids):
+        """The replication order, highest first; 0 stands for SuperOffice itself. The whole order is sent, so it is a setter."""
+        return self.call('SaveErpConnectionSyncPriorities', {'ErpConnectionIds': [int(i) for i in connection_ids]}, expect=bool,
+                         repeatable=SET)
+
+    def connections_and_display_fields(self, crm_actor_type, entity_id=0):
+        """Per connection that synchronizes this SuperOffice entity type, the ERP fields its ERP tab shows, with their Rank.
+        EntityId 0: no particular record (the field list does not depend on it)."""
+        return self.call('GetConnectionsAndDisplayFields', {'CrmActorType': crm_actor_type, 'EntityId': int(entity_id)},
+                         expect=[CONNECTION_DATA], repeatable=READ)
+
+    def move_erp_field_item(self, field_id, direction, connection_id, actor_type):
+        # ONCE: each call moves the field one place more, so a lost answer is settled by reading the order again.
+        return self.call('MoveErpFieldItem', {'ErpFieldId': int(field_id), 'Direction': int(direction), 'ErpConnectionId': int(connection_id),
+                                              'ErpActorType': actor_type}, repeatable=ONCE)
 
     # Sync runs
     def sync(self, method, body=None):
         return self.call(method, body, expect=PLUGIN_RESPONSE, repeatable=ONCE)
+
+    def force_resync_batch_task(self, connection_id, internal_key_ids):
+        # ONCE: a second call starts a second batch task. It answers 204: the outcome shows later, in the sync summary.
+        return self.call('ForceResyncBatchTask', {'ErpConnectionId': int(connection_id), 'InternalKeyIds': [int(k) for k in internal_key_ids]},
+                         repeatable=ONCE)

@@ -318,9 +318,10 @@ class RestTransport:
         # url (http to https) or a login page. verify on every request: requests lets REQUESTS_CA_BUNDLE and
         # CURL_CA_BUNDLE override a session's setting, which would undo validate_certs=false and ca_path.
         if method == 'MDOList':
+            # additional is one query parameter; requests encodes the '=' and '&' inside its value (useRank%3Dtrue).
+            params = dict(flat='true', additional=query['additional']) if query.get('additional') else dict(flat='true')
             return client.session.get('%s/api/v1/MDOList/%s' % (client.base_url, quote(query['name'], safe='')),
-                                      params={'flat': 'true'}, timeout=client.params['timeout'], verify=client.verify,
-                                      allow_redirects=False)
+                                      params=params, timeout=client.params['timeout'], verify=client.verify, allow_redirects=False)
         return client.session.post(client.base_url + '/api/v1/Agents/ErpSync/' + method, params=query or None,
                                    json=body if body is not None else {}, timeout=client.params['timeout'],
                                    verify=client.verify, allow_redirects=False)

@@ -139,10 +139,14 @@ DEFAULT_VALUE = {
     'ErpFieldId': int, 'DefaultValue': Opt(str), 'HasFirstSyncDefaultValue': Opt(bool), 'FirstSyncDefaultValue': Opt(str),
     'PromptUser': Opt(bool), 'Mandatory': Opt(bool), 'ErpFieldKey': Opt(str),
 }
-MDO_ITEM = {'Id': int, 'Name': Opt(str), 'ExtraInfo': Opt(str), 'Deleted': Opt(bool)}
+MDO_ITEM = {'Id': int, 'Name': Opt(str), 'ExtraInfo': Opt(str), 'Deleted': Opt(bool), 'Rank': Opt(int)}
 LIST_ITEM_MAPPING = {'ErpListItemId': str, 'ErpListItemName': Opt(str), 'CrmListItem': Opt(MDO_ITEM)}
 LIST_MAPPING = {'ErpFieldId': int, 'ErpListName': Opt(str), 'ErpActorTypeName': Opt(str), 'CrmList': Opt(MDO_ITEM),
                 'ErpCrmListItemMappings': [LIST_ITEM_MAPPING]}
 LIST_CONTAINER = {'ErpConnectionId': int, 'ErpConnectionName': Opt(str), 'ErpListItemMappings': [LIST_MAPPING]}
+# GetConnectionsAndDisplayFields: per connection, the ERP fields its ERP tab shows with their Rank (lowest first).
+DISPLAY_FIELD = {'FieldKey': str, 'Rank': int}
+CONNECTION_DATA = {'ErpConnectionId': int, 'ConnectionName': Opt(str), 'ErpActorType': Opt(ENUM), 'ErpActorTypes': Opt([ENUM]),
+                   'ErpFields': Opt([DISPLAY_FIELD])}
 PLUGIN_RESPONSE = {'IsOk': bool, 'UserExplanation': Opt(str), 'TechExplanation': Opt(str), 'ErrorCode': Opt(str),
                    'Status': Opt(ENUM), 'Changes': Opt(dict)}

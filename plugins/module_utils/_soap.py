@@ -299,8 +299,9 @@ class SoapTransport:
         with self._lock:
             services = self._services()
         if method == 'MDOList':
-            raise WebAPIError('CRM list items are looked up by name over the REST WebAPI only; with api=soap give CRM list '
-                              'items by id', method=method)
+            raise WebAPIError('the MDO list %s is read over the REST WebAPI only (GET api/v1/MDOList/%s); the SOAP services '
+                              'have no such read. Use api=rest; with api=soap, give CRM list items by id, and the sync priority '
+                              'cannot be read' % (query['name'], query['name']), method=method)
         # Query parameters of REST (the connector entity methods) are plain request members in SOAP, and the entity that
         # REST takes as the whole body is the ErpSyncConnectorEntity member.
         if method in BARE_BODY_METHODS:
