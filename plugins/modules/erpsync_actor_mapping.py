@@ -78,18 +78,27 @@ options:
         description: Show the field in the ERP tab of the company, contact and project screens (C(ShowInGui)).
         type: bool
       default:
-        description: The default value the field gets when it is synchronized without one (C(DefaultValue)).
+        description:
+          - The connector-level default value of the field (C(DefaultValue), stored in CultureDataFormatter form when it is not
+            text). The admin screen's B(Add sync default value) dialog does not show it; for its B(Set default value) use
+            O(fields[].first_sync_default).
         type: str
       first_sync_default:
         description:
-          - The value the field gets on its first synchronization (C(FirstSyncDefaultValue)); V('') for none.
+          - The admin screen's B(Set default value) (its check box and value, C(HasFirstSyncDefaultValue) and
+            C(FirstSyncDefaultValue)), the value sent to the ERP system when ERP Sync creates an actor there (its first
+            synchronization); V('') clears it.
         type: str
       prompt_user:
-        description: Ask the user for the value (C(PromptUser)).
+        description: The admin screen's B(Ask user for value) (C(PromptUser)), shown in the first-sync dialog.
         type: bool
       mandatory:
         description:
-          - The user must fill in the value (C(Mandatory)). Needs O(fields[].default) or O(fields[].prompt_user), as in the admin screen.
+          - The admin screen's B(Mandatory - User must fill in value) (C(Mandatory)). Needs O(fields[].first_sync_default) or
+            O(fields[].prompt_user) in the same item, as the admin screen asks for one of them.
+          - A field the connector declares mandatory (C(Access) C(Mandatory)) has a mandatory default whenever one is set up
+            (the admin screen checks and disables the box, and the server stores it so), so leave this out for it, or give V(true).
+            Its default is removed whole when nothing is set up.
         type: bool
   exclusive_fields:
     description:
@@ -103,9 +112,29 @@ options:
       - Not sent in check mode; check mode compares with the fields the server stored at the last refresh.
     type: bool
     default: false
+  erp_tab_order:
+    description:
+      - ERP field keys in the order the ERP tab of the company, contact and project screens shows them, the first shown first
+        (the admin screen's B(Rank Fields) dialog). Fields shown on the tab but not listed follow the listed ones, in their
+        current order.
+      - Each key must be an ERP field that is shown on the ERP tab after this task (O(fields[].show_in_erp_tab)), of an actor
+        type that synchronizes (O(active)); both are checked before anything is written.
+      - The order is read with C(GetConnectionsAndDisplayFields) (the only agent answer that carries the fields' C(Rank)),
+        after the mapping is saved. When it differs, the fewest C(MoveErpFieldItem) calls are sent (each moves one field one
+        place, past fields the tab does not show too), and the order is read again; the task fails if it is not as asked,
+        saying what the tab shows.
+      - Where the server offers no order the task fails before any move, naming the reason; the server lists only active actor
+        type mappings, and of two actor types on one SuperOffice entity (Customer and Supplier on companies) only the first.
+    type: list
+    elements: str
+    version_added: 0.3.0
 notes:
   - Check mode and diff mode predict exactly what a real run does (with the O(refresh_fields) exception above); nothing is written
-    in check mode.
+    in check mode. When this task changes which fields the ERP tab shows (or activates the actor type), check mode predicts the
+    newly shown fields last in the ERP tab's order, as their ranks are known only after the save.
+  - A SuperOffice field another connection synchronizes (C(AlreadyMapped)) can be synchronized only both ways or to the ERP system
+    here; a change to V(to_crm) of such a field fails before any write. A field mapped to another SuperOffice field in the same
+    task is checked by the server, whose refusal names the other connection.
 seealso:
   - module: superoffice.crm.erpsync_mapping_info
   - module: superoffice.crm.erpsync_list_mapping
@@ -125,8 +154,11 @@ EXAMPLES = r'''
       - {erp_field: Name, crm_field: contact.name, direction: both, show_in_search: true}
       - {erp_field: OrgNumber, crm_field: contact.orgnr, direction: to_crm}
       - {erp_field: CustomerClass, crm_field: contact.category, direction: to_crm}
-      - {erp_field: Country, crm_field: contact.country, direction: to_crm, default: "NO", mandatory: true}
+      - {erp_field: Country, crm_field: contact.country, direction: to_crm, first_sync_default: "NO", mandatory: true}
+      - {erp_field: PriceList, first_sync_default: Standard, prompt_user: true}
       - {erp_field: CustomerNumber, show_in_erp_tab: true}
+      - {erp_field: Balance, show_in_erp_tab: true}
+    erp_tab_order: [Balance, CustomerNumber]
 
 - name: Map exactly these supplier fields, unmapping every other one
   superoffice.crm.erpsync_actor_mapping:
@@ -145,11 +177,12 @@ EXAMPLES = r'''
 
 RETURN = r'''
 operations:
-  description: What the run did (or would do in check mode), V(mapping updated) and V(default of FIELD updated) per field.
+  description: What the run did (or would do in check mode), V(mapping updated), V(default of FIELD updated) per field and
+    V(ERP-tab order updated).
   returned: always
   type: list
   elements: str
-  sample: ["mapping updated", "default of Country updated"]
+  sample: ["mapping updated", "default of Country updated", "ERP-tab order updated"]
 mapping:
   description:
     - The actor type's mapping after the run, in the shape of this module's options (so it can be fed back), with the
@@ -179,8 +212,16 @@ mapping:
       type: list
       elements: dict
       sample: [{"erp_field": "Name", "crm_field": "contact.name", "direction": "both", "show_in_search": true, "show_in_erp_tab": false}]
+    erp_tab_order:
+      description: The fields the ERP tab shows, in its order, when O(erp_tab_order) is given (in check mode, as predicted).
+      type: list
+      elements: str
+      returned: when O(erp_tab_order) is given
+      sample: ["Balance", "CustomerNumber", "Name"]
+      version_added: 0.3.0
 diff:
-  description: The actor type's O(active) flag and the given (and mapped) fields before and after, under C(--diff).
+  description: The actor type's O(active) flag, the given (and mapped) fields and, with O(erp_tab_order), the ERP tab's order,
+    before and after, under C(--diff).
   returned: when diff mode is on
   type: dict
   sample: {"before": {"active": false, "fields": []}, "after": {"active": true, "fields": [{"erp_field": "Name", "crm_field": "contact.name"}]}}

@@ -11,11 +11,11 @@ module: erpsync_tenant
 short_description: Bring the whole ERP Sync setup of a SuperOffice tenant to a desired state in one run
 version_added: 0.2.0
 description:
-  - Converges connectors, connections with their field mappings, default values and list mappings, the connections' Active
-    flags and the engine in one plan, in the order the server needs. Connectors are registered first; connections are saved
-    (new ones inactive); their fields are refreshed and mapped, defaults and list mappings set; then connections are activated
-    (a connection whose mandatory fields lack a direction cannot be); then the engine interval and state are set, so a
-    started engine runs on the new configuration.
+  - Converges connectors, connections with their field mappings, default values, ERP-tab field order and list mappings, the
+    connections' Active flags, the sync priority and the engine in one plan, in the order the server needs. Connectors are
+    registered first; connections are saved (new ones inactive); their fields are refreshed and mapped, defaults, the ERP-tab
+    order and list mappings set; then connections are activated (a connection whose mandatory fields lack a direction cannot
+    be); then the sync priority is set; then the engine interval and state, so a started engine runs on the new configuration.
   - The role C(superoffice.crm.erpsync) runs this module; its variables are this module's options with an C(erpsync_)
     prefix. Use the role, or this module directly in a play of your own.
   - Every option of every item is checked before any request, and every object that exists is read and checked before any write;
@@ -184,16 +184,16 @@ options:
                 description: Show the field in the ERP tab.
                 type: bool
               default:
-                description: The field's default value.
+                description: The connector-level default value (C(DefaultValue)); not the admin screen's B(Set default value).
                 type: str
               first_sync_default:
-                description: The value the field gets on its first synchronization.
+                description: The admin screen's B(Set default value), sent to the ERP system on the first synchronization.
                 type: str
               prompt_user:
-                description: Ask the user for the value.
+                description: The admin screen's B(Ask user for value).
                 type: bool
               mandatory:
-                description: The user must fill in the value (needs a default or prompt_user).
+                description: The user must fill in the value (needs first_sync_default or prompt_user).
                 type: bool
           exclusive_fields:
             description: Mapped fields not listed become unmapped.
@@ -203,6 +203,11 @@ options:
             description: Ask the connector for its current fields first (C(UpdateConnectionFields)).
             type: bool
             default: false
+          erp_tab_order:
+            description: ERP field keys in the order the ERP tab shows them, as O(superoffice.crm.erpsync_actor_mapping#module:erp_tab_order).
+            type: list
+            elements: str
+            version_added: 0.3.0
       list_mappings:
         description:
           - List mappings of this connection, as O(superoffice.crm.erpsync_list_mapping#module:lists); applied after the
@@ -227,6 +232,18 @@ options:
         type: bool
         default: false
         version_added: 0.3.0
+  sync_priority:
+    description:
+      - The replication order of the connections, highest priority first, as
+        O(superoffice.crm.erpsync_sync_priority#module:connections) (names or ids, V(0) for SuperOffice itself, the
+        connections not listed after the listed ones in their current order).
+      - Names are the connections' names after this run (a connection this run creates or renames can be named); set after
+        the connections are saved and activated. Left out, the order is left as it is.
+      - As with M(superoffice.crm.erpsync_sync_priority), SuperOffice's place is written only together with a change of the
+        connections' order (the server does not show it).
+    type: list
+    elements: raw
+    version_added: 0.3.0
   connectors_exclusive:
     description:
       - When V(true), every connector that no item of O(connectors) names and no item of O(connections) uses is deleted
@@ -260,15 +277,16 @@ options:
   parts:
     description:
       - The parts of the tenant this run converges; the others are left as they are (and not read, except the connections,
-        which are read when their mappings are selected). V(connectors) are the connector registrations, V(connections) the
-        connections (their config, access, activation, and O(connections_exclusive)), V(mappings) the field mappings,
-        defaults and list mappings, V(engine) the engine's interval and state.
+        which are read when their mappings or the sync priority are selected). V(connectors) are the connector
+        registrations, V(connections) the connections (their config, access, activation, and O(connections_exclusive)),
+        V(mappings) the field mappings, defaults, ERP-tab order and list mappings, V(sync_priority) the order of
+        O(sync_priority), V(engine) the engine's interval and state.
       - The role sets it from the tags a play runs with (C(--tags erpsync_engine) converges only the engine).
       - A connection that does not exist yet is not created without V(connections); its mappings then fail, naming it.
     type: list
     elements: str
-    choices: [connectors, connections, mappings, engine]
-    default: [connectors, connections, mappings, engine]
+    choices: [connectors, connections, mappings, sync_priority, engine]
+    default: [connectors, connections, mappings, sync_priority, engine]
     version_added: 0.3.0
   engine_despite_failures:
     description:
@@ -320,6 +338,7 @@ EXAMPLES = r'''
         list_mappings:
           - erp_list: PriceList
             items: {A: A customer, B: B customer}
+    sync_priority: [Fortnox production, 0]
     engine_state: running
     engine_interval: PT10M
 '''
@@ -352,9 +371,15 @@ engine:
   description: The engine result (C(changed), C(queued), C(engine)), as M(superoffice.crm.erpsync_engine) returns it.
   returned: when O(engine_state) or O(engine_interval) is given
   type: dict
+sync_priority:
+  description: The sync priority's C(changed), C(operations) and C(sync_priority), as M(superoffice.crm.erpsync_sync_priority)
+    returns them (and C(failed), C(msg) when it failed).
+  returned: when O(sync_priority) is given
+  type: dict
+  version_added: 0.3.0
 diff:
   description: Before and after of every changed object, by kind (C(connectors), C(connections), C(mappings), C(list_mappings),
-    C(engine)), under C(--diff). Secrets are masked.
+    C(sync_priority), C(engine)), under C(--diff). Secrets are masked.
   returned: when diff mode is on
   type: dict
 '''
@@ -377,6 +402,7 @@ def main():
             engine_wait=dict(type='bool', default=True),
             engine_wait_timeout=dict(type='int', default=120),
             engine_despite_failures=dict(type='bool', default=False),
+            sync_priority=dict(type='list', elements='raw'),
             parts=dict(type='list', elements='str', choices=list(PARTS), default=list(PARTS)),
             warn_unknown=dict(type='list', elements='str', default=[]),
         ),

@@ -13,14 +13,18 @@ Private to this collection (the leading underscore): its interface may change wi
 import copy
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
-from ansible_collections.superoffice.crm.plugins.module_utils._shapes import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, FIELD_ACCESS, enum_name
+from ansible_collections.superoffice.crm.plugins.module_utils._shapes import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, enum_name
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._items import fail_with_errors, module_spec, read_and_check, validate_items
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import DEFAULTS, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, Step
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
+    DEFAULTS, FIELD_ORDER, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, Step)
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.field_order import (
+    FieldOrder, crm_actor, order_errors, order_problems, predicted, shown_fields, unshown)
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.mapping_rules import (
+    DEFAULT_KEYS, DIRECTIONS, already_mapped_errors, blank_default, crm_field_errors, default_facts, direction_of, field_errors,
+    mandatory_errors, read_only_errors, wanted_default)
 
 ACTOR_TYPE_CHOICES = list(ERP_ACTOR_TYPES[1:])
-DIRECTIONS = {'to_crm': (True, False), 'to_erp': (False, True), 'both': (True, True), 'none': (False, False)}
-DEFAULT_KEYS = ('default', 'first_sync_default', 'prompt_user', 'mandatory')
 ROW_KEYS = ('CrmFieldKey', 'SyncToCrm', 'SyncToErp', 'ShowInGui', 'ShowInSearch')
 
 FIELD_OPTIONS = dict(
@@ -40,6 +44,7 @@ MAPPING_OPTIONS = dict(
     fields=dict(type='list', elements='dict', options=FIELD_OPTIONS),
     exclusive_fields=dict(type='bool', default=False),
     refresh_fields=dict(type='bool', default=False),
+    erp_tab_order=dict(type='list', elements='str'),
 )
 
 OP_UPDATED = 'mapping updated'
@@ -50,13 +55,6 @@ def mapping_options():
     return module_spec(MAPPING_OPTIONS)
 
 
-def direction_of(row):
-    for name, flags in DIRECTIONS.items():
-        if flags == (bool(row.get('SyncToCrm')), bool(row.get('SyncToErp'))):
-            return name
-    return 'none'
-
-
 def field_facts(row, default=None):
     """One field mapping in the shape of the ``fields`` option (and its defaults, when read)."""
     facts = dict(erp_field=row['ErpFieldKey'], crm_field=row.get('CrmFieldKey') or '', direction=direction_of(row),
@@ -64,12 +62,6 @@ def field_facts(row, default=None):
     if default is not None:
         facts.update(default_facts(default))
     return facts
-
-
-def default_facts(default):
-    return dict(default=default.get('DefaultValue') or '', first_sync_default=(default.get('FirstSyncDefaultValue') or '')
-                if default.get('HasFirstSyncDefaultValue') else '', prompt_user=bool(default.get('PromptUser')),
-                mandatory=bool(default.get('Mandatory')))
 
 
 def is_set(row, default=None):
@@ -102,6 +94,9 @@ class MappingItem(Item):
         self.defaults = {}          # ErpFieldId -> ErpSyncDefaultValue, as read and then as saved
         self.defaults_before = {}   # as read
         self.pending = True         # not read yet (its connection is created or refreshed in this run)
+        self.shown = []             # erp_tab_order: the fields the ERP tab shows, as read (or predicted): [(key, rank)]
+        self.order_before = None    # ... their keys in rank order
+        self.order = None           # ... after the run
 
 
 def mapping_item(params, index=None, errors=None, label='mappings', parent=None):
@@ -119,11 +114,8 @@ def mapping_item(params, index=None, errors=None, label='mappings', parent=None)
         elif key in seen:
             item.errors.append('%sfields: erp_field %r is listed twice' % (where, key))
         seen.add(key)
-        if field.get('crm_field') == '' and field.get('direction') not in (None, 'none'):
-            item.errors.append('%sfields[%s]: direction %s needs a crm_field (a field that is not synced has no direction)' % (
-                where, key, field['direction']))
-        if field.get('mandatory') and not (field.get('default') or field.get('prompt_user')):
-            item.errors.append('%sfields[%s]: mandatory needs a default or prompt_user (the admin screen asks for one of them)' % (where, key))
+        item.errors += field_errors(where, field)
+    item.errors += order_errors(params.get('erp_tab_order'), where)
     return item
 
 
@@ -139,42 +131,6 @@ def items_from_list(raw_items, label, parent=None):
     return items
 
 
-def read_only_errors(item, rows):
-    """A direction on a field the connector marks read-only (the admin screen offers none)."""
-    return ['%sfields[%s]: the connector marks this ERP field read-only (it cannot be synchronized), so it takes no direction; '
-            'leave direction out or set it to none' % (item.where, field['erp_field'])
-            for field in item.params['fields'] or [] if field.get('direction') not in (None, 'none')
-            and enum_name(rows[field['erp_field']].get('Access'), FIELD_ACCESS) == 'ReadOnly']
-
-
-def crm_field_errors(item, planned):
-    """A SuperOffice field mapped from two ERP fields."""
-    crm = {}
-    for row in planned:
-        if row['CrmFieldKey']:
-            crm.setdefault(row['CrmFieldKey'], []).append(row['ErpFieldKey'])
-    return ['%sCRM field %s would be mapped from %d ERP fields (%s); a SuperOffice field takes one ERP field'
-            % (item.where, crm_field, len(erp_fields), ', '.join(erp_fields)) for crm_field, erp_fields in sorted(crm.items())
-            if len(erp_fields) > 1]
-
-
-def mandatory_errors(item, rows):
-    """A mandatory default with neither a value nor a prompt, as it would be after the run."""
-    errors = []
-    for field in item.params['fields'] or []:
-        current = default_facts(item.defaults.get(rows[field['erp_field']]['ErpFieldId']) or {})
-        wanted = dict((key, current[key] if field.get(key) is None else field[key]) for key in ('default', 'prompt_user', 'mandatory'))
-        if wanted['mandatory'] and not (wanted['default'] or wanted['prompt_user']):
-            errors.append('%sfields[%s]: a mandatory default needs a default value or prompt_user' % (item.where, field['erp_field']))
-    return errors
-
-
-def blank_default(field_id):
-    """The default value carrier of a field that has none."""
-    return dict(ErpFieldId=field_id, DefaultValue='', HasFirstSyncDefaultValue=False, FirstSyncDefaultValue='', PromptUser=False,
-                Mandatory=False)
-
-
 class ActorMappings(Kind):
     """Field mappings and defaults of actor types. ``connection_of(item)`` gives the item's connection record, or None
     while it does not exist (it is created later in the run, or in check mode never)."""
@@ -184,6 +140,7 @@ class ActorMappings(Kind):
     def __init__(self, run, items, connection_of):
         super().__init__(run, items)
         self.connection_of = connection_of
+        self.order = FieldOrder(run)
 
     def read(self):
         # One read per mapping (and per default asked for), at once for different mappings. A mapping whose connection is
@@ -216,7 +173,10 @@ class ActorMappings(Kind):
                 item.params['actor_type'], self._conn_id(item), ', '.join(sorted(rows)) or 'none',
                 '' if item.params['refresh_fields'] else ' (refresh_fields=true asks the connector for its current fields first)'))
             return
-        item.errors += read_only_errors(item, rows) + crm_field_errors(item, self._rows(item)) + mandatory_errors(item, rows)
+        planned = self._rows(item)
+        active = item.mapping['IsActive'] if item.params['active'] is None else item.params['active']
+        item.errors += (read_only_errors(item, rows) + crm_field_errors(item, planned) + already_mapped_errors(item, planned)
+                        + mandatory_errors(item, rows) + order_problems(item, rows, planned, active))
 
     def _rows(self, item):
         """The field mappings as they should be: the ones read, with the given keys (and exclusive_fields) applied."""
@@ -244,6 +204,12 @@ class ActorMappings(Kind):
     def catch_up(self, stage):
         if stage == MAPPINGS:
             self.run.each(self._read_pending, [item for item in self.items if item.pending and not item.blocked])
+        if stage == FIELD_ORDER:
+            for item in self._ordered():
+                self._read_order(item)
+
+    def _ordered(self):
+        return [item for item in self.items if item.params['erp_tab_order'] and not item.blocked and item.mapping is not None]
 
     def steps(self, stage):
         if stage == REFRESH_FIELDS:
@@ -252,7 +218,45 @@ class ActorMappings(Kind):
             return [step for step in (self._mapping_step(item) for item in self.items if not item.blocked) if step is not None]
         if stage == DEFAULTS:
             return [step for item in self.items if not item.blocked and item.mapping is not None for step in self._default_steps(item)]
+        if stage == FIELD_ORDER:
+            return [step for step in (self._order_step(item) for item in self._ordered()) if step is not None]
         return []
+
+    def _read_order(self, item):
+        """The ERP tab's order, read after this run saved the mapping. In check mode the server still shows the mapping as it
+        was: a mapping this run would make, activate or show other fields of is predicted (the fields it newly shows last)."""
+        final = item.final or item.mapping
+        shown_after = [row['ErpFieldKey'] for row in final['FieldMappings'] if row.get('ShowInGui')]
+        predicts = self.run.check_mode and (not self._conn_id(item) or self._shows_otherwise(item))
+        try:
+            shown = [] if predicts and not item.mapping.get('IsActive') else shown_fields(
+                self.order.read(crm_actor(final)), self._conn_id(item), item.params['actor_type'], self._label(item))
+        except WebAPIError as e:
+            item.fail(e.message, e.result_fields())
+            return
+        except ItemFailure as e:
+            item.fail(e.message)
+            return
+        item.shown = shown = predicted(shown, shown_after) if predicts else shown
+        if unshown(item.params['erp_tab_order'], shown):
+            item.fail(unshown(item.params['erp_tab_order'], shown))
+        item.order_before = item.order = [key for key, rank in shown]
+
+    @staticmethod
+    def _shows_otherwise(item):
+        """This run changes what the ERP tab shows of the mapping (its IsActive flag or a field's ShowInGui)."""
+        before, after = item.mapping, item.final or item.mapping
+        return bool(before['IsActive']) != bool(after['IsActive']) or any(
+            bool(old.get('ShowInGui')) != bool(new.get('ShowInGui')) for old, new in zip(before['FieldMappings'], after['FieldMappings']))
+
+    def _label(self, item):
+        record = self.connection_of(item) or {}
+        return "'%s' (id %s)" % (record.get('DisplayName'), record.get('ErpConnectionId'))
+
+    def _order_step(self, item):
+        final = item.final or item.mapping
+        field_ids = dict((row['ErpFieldKey'], row['ErpFieldId']) for row in final['FieldMappings'])
+        return self.order.step(item, self._conn_id(item), self._label(item), item.params['erp_tab_order'], item.shown, field_ids)
 
     def _refresh_step(self, item):
         conn_id = self._conn_id(item)
@@ -325,17 +329,9 @@ class ActorMappings(Kind):
         for field in item.params['fields'] or []:
             if not any(field.get(k) is not None for k in DEFAULT_KEYS):
                 continue
-            field_id = rows[field['erp_field']].get('ErpFieldId')
-            current = item.defaults.get(field_id) or blank_default(field_id)
-            wanted = dict(writable(current))
-            if field.get('default') is not None:
-                wanted['DefaultValue'] = field['default']
-            if field.get('first_sync_default') is not None:
-                wanted.update(FirstSyncDefaultValue=field['first_sync_default'], HasFirstSyncDefaultValue=bool(field['first_sync_default']))
-            if field.get('prompt_user') is not None:
-                wanted['PromptUser'] = field['prompt_user']
-            if field.get('mandatory') is not None:
-                wanted['Mandatory'] = field['mandatory']
+            row = rows[field['erp_field']]
+            current = item.defaults.get(row.get('ErpFieldId')) or blank_default(row.get('ErpFieldId'))
+            wanted = wanted_default(field, current, row)
             if default_facts(wanted) == default_facts(current):
                 continue
             steps.append(Step(item, 'default of %s updated' % field['erp_field'], self._save_default(wanted, rows, field['erp_field']),
@@ -360,17 +356,22 @@ class ActorMappings(Kind):
         mapping = item.final or item.mapping
         if mapping is None:
             return None
-        return mapping_facts(self._conn_id(item), mapping, item.defaults, given=[f['erp_field'] for f in item.params['fields'] or []])
+        facts = mapping_facts(self._conn_id(item), mapping, item.defaults, given=[f['erp_field'] for f in item.params['fields'] or []])
+        if item.params['erp_tab_order']:
+            facts['erp_tab_order'] = item.order
+        return facts
 
     def diff(self, item):
         """The mapping's flag and its set or given fields by ERP field key (in key order: the same in check mode, where a new
-        connection's fields are predicted, and in the real run)."""
+        connection's fields are predicted, and in the real run), and the ERP tab's order when erp_tab_order is given."""
         given = [f['erp_field'] for f in item.params['fields'] or []]
 
-        def view(mapping, defaults):
+        def view(mapping, defaults, order):
             if mapping is None:
                 return {}
             facts = mapping_facts(self._conn_id(item), mapping, defaults, given=given)
             fields = dict((f.pop('erp_field'), f) for f in facts['fields'])
-            return dict(active=facts['active'], fields=dict(sorted(fields.items())))
-        return dict(before=view(item.current, item.defaults_before), after=view(item.final or item.mapping, item.defaults))
+            shown = dict(erp_tab_order=order) if item.params['erp_tab_order'] else {}
+            return dict(active=facts['active'], fields=dict(sorted(fields.items())), **shown)
+        return dict(before=view(item.current, item.defaults_before, item.order_before),
+                    after=view(item.final or item.mapping, item.defaults, item.order))

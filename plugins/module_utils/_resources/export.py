@@ -12,17 +12,21 @@ Private to this collection (the leading underscore): its interface may change wi
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import mapping_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import engine_facts
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.field_order import FieldOrder
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import list_facts, list_option
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.sync_priority import export_priority
 from ansible_collections.superoffice.crm.plugins.module_utils._shapes import ERP_ACTOR_TYPES, enum_name
 from ansible_collections.superoffice.crm.plugins.module_utils._values import field_type_name, is_secret_type, same_config_value
 from ansible_collections.superoffice.crm.plugins.module_utils._yaml import untrusted_yaml
 
 
-def read_mappings(run, conn_id, actor_types=None, include_defaults=False, include_lists=True):
+def read_mappings(run, conn_id, actor_types=None, include_defaults=False, include_lists=True, order=None):
     """A connection's actor mappings and list mappings in the shapes erpsync_actor_mapping and erpsync_list_mapping take.
 
     The actor types are the connection's own (from its sync summary) unless given. Reads: the summary, one mapping per actor
-    type, one default per field (``include_defaults``), the list mappings (``include_lists``).
+    type, one default per field (``include_defaults``), the list mappings (``include_lists``); with ``order`` (a FieldOrder
+    and whether the export is exclusive), the ERP tab's order of the mappings that show two fields or more (one read per
+    SuperOffice entity type and run).
     """
     api = run.api
     if actor_types is None:
@@ -34,6 +38,8 @@ def read_mappings(run, conn_id, actor_types=None, include_defaults=False, includ
         field_ids = [row['ErpFieldId'] for carrier in carriers for row in carrier['FieldMappings']]
         defaults = dict(zip(field_ids, run.each(api.get_default_value, field_ids)))
     mappings = [mapping_facts(conn_id, carrier, defaults) for carrier in carriers]
+    for facts, carrier in zip(mappings, carriers if order is not None else []):
+        facts['erp_tab_order'] = order[0].exported(conn_id, carrier, order[1])
     lists = []
     if include_lists:
         keys = dict((row['ErpFieldId'], row['ErpFieldKey']) for carrier in carriers for row in carrier['FieldMappings'])
@@ -53,7 +59,7 @@ def placeholder(conn_id, key):
     return '%s%d_%s' % (PLACEHOLDER_PREFIX, conn_id, encoded)
 
 
-def export_connection(run, listed, names, include_mappings, exclusive, placeholders):
+def export_connection(run, listed, names, include_mappings, exclusive, placeholders, order):
     """One live connection as an erpsync_connections item, its Password-type values replaced by ``{{ vault_erpsync_... }}``
     placeholders (recorded in ``placeholders``). Only what differs from a new connection's defaults, unless ``exclusive``
     (the whole truth: every config value, every actor type, every mapped list)."""
@@ -76,7 +82,7 @@ def export_connection(run, listed, names, include_mappings, exclusive, placehold
         item['update_secrets'] = 'on_create'
     item['active'] = bool(record.get('Active'))
     if include_mappings:
-        item.update(export_mappings(run, record['ErpConnectionId'], exclusive))
+        item.update(export_mappings(run, record['ErpConnectionId'], exclusive, order))
     return item
 
 
@@ -97,12 +103,13 @@ def export_config(api, record, exclusive, placeholders):
     return config
 
 
-def export_mappings(run, conn_id, exclusive):
+def export_mappings(run, conn_id, exclusive, order):
     """A connection's ``mappings`` and ``list_mappings`` as the role's connection items take them: what is set, or with
     ``exclusive`` every actor type and mapped list, marked exclusive so that anything mapped by hand later shows as drift."""
-    mappings, lists = read_mappings(run, conn_id, include_defaults=True)
+    mappings, lists = read_mappings(run, conn_id, include_defaults=True, order=(order, exclusive))
     exported = {}
-    chosen = [dict(actor_type=m['actor_type'], active=m['active'], fields=[trim_field(f) for f in m['fields']])
+    chosen = [dict(actor_type=m['actor_type'], active=m['active'], fields=[trim_field(f) for f in m['fields']],
+                   **(dict(erp_tab_order=m['erp_tab_order']) if m['erp_tab_order'] else {}))
               for m in mappings if exclusive or m['active'] or m['fields']]
     if exclusive:
         for mapping in chosen:
@@ -147,13 +154,18 @@ def export_tenant(run, include_mappings=True, exclusive=True):
     # Each connector's field types once, before the connections are read at once (so no two threads read them twice).
     run.each(api.get_field_metadata, sorted(set(r['ErpConnectorId'] for r in live)))
     names = [r.get('DisplayName') or '' for r in live]
-    connections = run.each(lambda record: export_connection(run, record, names, include_mappings, exclusive, placeholders), live)
+    order = FieldOrder(run)
+    connections = run.each(lambda record: export_connection(run, record, names, include_mappings, exclusive, placeholders, order), live)
     if len(set(placeholders)) != len(placeholders):
         raise WebAPIError('two vault placeholders of the export have one name (%s); nothing was exported'
                           % ', '.join(sorted(set(p for p in placeholders if placeholders.count(p) > 1))))
     role_vars = dict(erpsync_engine_state='running' if engine['running'] else 'stopped', erpsync_engine_interval=engine['interval'],
                      erpsync_connectors=connectors, erpsync_connectors_exclusive=exclusive, erpsync_connections=connections,
                      erpsync_connections_exclusive=exclusive)
+    # The order is an MDO list, which the SOAP services do not serve: an export over SOAP leaves it out.
+    priority = export_priority(api, live, exclusive) if api.client.params.get('api') != 'soap' else None
+    if priority is not None:
+        role_vars['erpsync_sync_priority'] = priority
     return role_vars, sorted(placeholders)
 
 

@@ -12,12 +12,12 @@ Private to this collection (the leading underscore): its interface may change wi
 from ansible_collections.superoffice.crm.plugins.module_utils._items import invalid
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import Code
 from ansible_collections.superoffice.crm.plugins.module_utils._resources import (
-    actor_mapping, connection, connection_items, connection_results, connector, list_mapping)
+    actor_mapping, connection, connection_items, connection_results, connector, list_mapping, sync_priority)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import Engine
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int, interval_to_seconds
 
 # The parts of a tenant a run may be limited to (erpsync_tenant's parts, the role's tags).
-PARTS = ('connectors', 'connections', 'mappings', 'engine')
+PARTS = ('connectors', 'connections', 'mappings', 'sync_priority', 'engine')
 
 TENANT_CONNECTION_OPTIONS = dict(connection_items.CONNECTION_OPTIONS,
                                  mappings=dict(type='list', elements='dict'),
@@ -28,12 +28,13 @@ TENANT_CONNECTION_OPTIONS = dict(connection_items.CONNECTION_OPTIONS,
 class TenantItems:
     """Every desired object of one tenant run, by kind, checked without a request."""
 
-    def __init__(self, connectors, connections, mappings, lists, interval):
+    def __init__(self, connectors, connections, mappings, lists, interval, priority=None):
         self.connectors = connectors
         self.connections = connections
         self.mappings = mappings
         self.lists = lists
         self.interval = interval    # the engine interval in seconds, or None
+        self.priority = priority    # the sync priority's item, or None (left as it is)
 
 
 def tenant_items(params):
@@ -61,9 +62,12 @@ def tenant_items(params):
             errors.append('engine_interval: %s' % e)
     if params['engine_wait_timeout'] < 1:
         errors.append('engine_wait_timeout must be at least 1 second, got %d' % params['engine_wait_timeout'])
+    if params['sync_priority'] is not None:
+        errors += sync_priority.priority_errors(params['sync_priority'], 'sync_priority')
     if errors:
         raise invalid(errors)
-    return TenantItems(connectors, connections, mappings, lists, seconds)
+    priority = sync_priority.PriorityItem(params['sync_priority'], 'sync_priority') if params['sync_priority'] is not None else None
+    return TenantItems(connectors, connections, mappings, lists, seconds, priority)
 
 
 def connection_of(item):
@@ -97,13 +101,27 @@ class Tenant:
         self.connections.frozen = 'connections' not in parts
         self.mappings = actor_mapping.ActorMappings(run, items.mappings, connection_of)
         self.lists = list_mapping.ListMappings(run, items.lists, connection_of)
-        self.engine = None
-        if 'engine' in parts and (params['engine_state'] is not None or items.interval is not None):
-            # The engine starts (or stops) on a configuration that went through whole, unless the user says otherwise.
-            requires = () if params['engine_despite_failures'] else items.connections + items.mappings + items.lists
-            self.engine = Engine(run, params['engine_state'], items.interval, params['engine_wait'], params['engine_wait_timeout'],
-                                 requires)
-        self.kinds = [kind for kind in (self.connectors, self.connections, self.mappings, self.lists, self.engine) if kind is not None]
+        self.priority = None
+        if 'sync_priority' in parts and items.priority is not None:
+            self.priority = sync_priority.SyncPriority(run, items.priority, self._priority_targets)
+        self.engine = self._engine(params, parts)
+        self.kinds = [kind for kind in (self.connectors, self.connections, self.mappings, self.lists, self.priority, self.engine)
+                      if kind is not None]
+
+    def _engine(self, params, parts):
+        items = self.items
+        if 'engine' not in parts or (params['engine_state'] is None and items.interval is None):
+            return None
+        # The engine starts (or stops) on a configuration that went through whole, unless the user says otherwise.
+        requires = () if params['engine_despite_failures'] else items.connections + items.mappings + items.lists + (
+            [items.priority] if self.priority is not None else [])
+        return Engine(self.run, params['engine_state'], items.interval, params['engine_wait'], params['engine_wait_timeout'], requires)
+
+    def _priority_targets(self):
+        """The connections the sync priority can name, as this run leaves them (read by the connections' kind, else here)."""
+        if self.connections.items or self.connections.exclusive:
+            return sync_priority.planned_targets(self.connections)
+        return sync_priority.live_targets(self.run.api.get_all_connections(False))
 
 
 def mandatory_without_direction(mappings, conn_item):
@@ -156,6 +174,7 @@ def _failure_message(tenant, labelled):
     """The message of a failed run: the failed connectors, connections (their mappings' failures are in theirs) and engine,
     counted per kind, and what was applied."""
     kinds = (('connector', tenant.items.connectors), ('connection', tenant.items.connections + tenant.connections.unlisted),
+             ('sync priority', [tenant.priority.item] if tenant.priority is not None else []),
              ('engine', [tenant.engine.item] if tenant.engine is not None else []))
     counts = ['%d of %d %s%s' % (len([i for i in items if i.failed]), len(items), noun, '' if len(items) == 1 else 's')
               for noun, items in kinds if any(i.failed for i in items)]
@@ -172,6 +191,8 @@ def _labelled(tenant):
     labelled += [('unlisted connection %s: ' % connection_items.item_label(item), item) for item in tenant.connections.unlisted]
     labelled += [(item.where or 'mappings: ', item) for item in tenant.items.mappings]
     labelled += [(item.where or 'list mappings: ', item) for item in tenant.items.lists]
+    if tenant.priority is not None:
+        labelled.append(('sync_priority: ', tenant.priority.item))
     if tenant.engine is not None:
         labelled.append(('engine: ', tenant.engine.item))
     return labelled
@@ -193,10 +214,10 @@ def _title(kind, item):
     return item.params.get('name') or 'id %s' % item.params.get('id')
 
 
-def _diff(tenant, bulk, engine):
+def _diff(tenant, bulk, engine, priority):
     """Before and after of every changed object, by kind and name."""
     diff = dict(before={}, after={})
-    for key, part in (('connections', bulk.get('diff')), ('engine', (engine or {}).get('diff'))):
+    for key, part in (('connections', bulk.get('diff')), ('sync_priority', (priority or {}).get('diff')), ('engine', (engine or {}).get('diff'))):
         if part and part['before'] != part['after']:
             diff['before'][key], diff['after'][key] = part['before'], part['after']
     for kind in (tenant.connectors, tenant.mappings, tenant.lists):
@@ -218,12 +239,14 @@ def tenant_result(tenant):
     result = dict(changed=False, connectors=[object_result(tenant.connectors, c, 'connector') for c in tenant.items.connectors],
                   connections=_connection_entries(tenant, bulk), summary=bulk['summary'],
                   unlisted_deactivated=bulk['unlisted_deactivated'])
+    if tenant.priority is not None:
+        result['sync_priority'] = object_result(tenant.priority, tenant.priority.item, 'sync_priority')
     if tenant.engine is not None:
         result['engine'] = tenant.engine.result()[0]
     labelled = _labelled(tenant)
     result['changed'] = any(item.changed for label, item in labelled)
     if tenant.run.diff:
-        result['diff'] = _diff(tenant, bulk, result.get('engine'))
+        result['diff'] = _diff(tenant, bulk, result.get('engine'), result.get('sync_priority'))
     if not any(item.failed for label, item in labelled):
         return result, None
     return result, _failure_message(tenant, labelled)

@@ -37,6 +37,7 @@ BASE_ARGS = {
     'erpsync_list_mapping': {'connection': 'Visma', 'lists': [{'erp_list': 'PriceList', 'items': {'A': 1}}]},
     'erpsync_mapping_info': {'connection': 'Visma'},
     'erpsync_sync': {'mode': 'resync', 'connection': 'Visma', 'keys': ['12']},
+    'erpsync_sync_priority': {'connections': ['Visma', 0]},
 }
 # List options whose items take the options of another module: module -> [(item label, module, arguments around one item)].
 # The options of the item module that are not item options (connection options, a mapping's connection) are left out.
@@ -187,14 +188,32 @@ CASES = {
         ('zero', {'engine_interval': '00:00:00'}),
     ],
     'engine_wait_timeout': [('zero', {'engine_wait_timeout': 0})],
+    'sync_priority': [
+        ('empty', {'sync_priority': []}),
+        ('a blank entry', {'sync_priority': ['']}),
+        ('SuperOffice twice', {'sync_priority': [0, 0]}),
+        ('the same name twice', {'sync_priority': ['Visma', 'SAP', 'Visma']}),
+        ('a dictionary entry', {'sync_priority': ['Visma', {'id': 3}]}),
+        ('a true entry', {'sync_priority': [True]}),
+    ],
+    'erp_tab_order': [
+        ('a blank key', {'erp_tab_order': ['Name', ' ']}),
+        ('a key twice', {'erp_tab_order': ['Name', 'Email', 'Name']}),
+    ],
     'associate_ids': [('zero id', {'associate_ids': [0]})],
     # erpsync_connections
     'connections': [
-        ('an item that is not a dictionary', {'connections': ['Visma']}),
-        ('an item with neither id nor name', {'connections': [{'description': 'nameless'}]}),
-        ('a misspelt option in an item', {'connections': [{'name': 'Visma', 'actve': True}]}),
-        ('the same name twice', {'connections': [{'name': 'Visma'}, {'name': 'Visma'}]}),
-        ('the same id twice', {'connections': [{'id': 4}, {'id': 4, 'state': 'absent'}]}),
+        ('an item that is not a dictionary', {'connections': ['Visma']}, ('erpsync_connections', 'erpsync_tenant')),
+        ('an item with neither id nor name', {'connections': [{'description': 'nameless'}]}, ('erpsync_connections', 'erpsync_tenant')),
+        ('a misspelt option in an item', {'connections': [{'name': 'Visma', 'actve': True}]}, ('erpsync_connections', 'erpsync_tenant')),
+        ('the same name twice', {'connections': [{'name': 'Visma'}, {'name': 'Visma'}]}, ('erpsync_connections', 'erpsync_tenant')),
+        ('the same id twice', {'connections': [{'id': 4}, {'id': 4, 'state': 'absent'}]}, ('erpsync_connections', 'erpsync_tenant')),
+        # erpsync_sync_priority: names or ids, 0 for SuperOffice
+        ('empty', {'connections': []}, ('erpsync_sync_priority',)),
+        ('a blank entry', {'connections': ['Visma', ' ']}, ('erpsync_sync_priority',)),
+        ('SuperOffice twice', {'connections': [0, 'SAP', '0']}, ('erpsync_sync_priority',)),
+        ('the same name twice', {'connections': ['Visma', 'Visma']}, ('erpsync_sync_priority',)),
+        ('a dictionary entry', {'connections': [{'name': 'Visma'}]}, ('erpsync_sync_priority',)),
         ('mappings of a connection to delete', {'connections': [{'name': 'Visma', 'state': 'absent', 'mappings': [{'actor_type': 'Customer'}]}]},
          ('erpsync_tenant',)),
         ('list mappings without items', {'connections': [{'name': 'Visma', 'list_mappings': [{'erp_list': 'PriceList'}]}]},

@@ -28,7 +28,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._soap import (
 from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient
 from ansible_collections.superoffice.crm.plugins.module_utils._options import WEBAPI_ARGUMENT_SPEC
 from ansible_collections.superoffice.crm.plugins.module_utils._base import Secrets, WebAPIError
-from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine, erpsync_engine_info
+from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine, erpsync_engine_info, erpsync_sync_priority
 
 SEED_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'emulator', 'seeds')
 XSI_TYPE = '{http://www.w3.org/2001/XMLSchema-instance}type'
@@ -631,3 +631,13 @@ def test_connection_calls_round_trip_in_rest_shape(soap):
     assert [c['body'] for c in soap.calls[:2]] == [{'IncludeDeleted': False}, {'ErpConnectionId': 7}]
     saved = soap.calls[2]['body']['Connection']
     assert saved['ConfigFields'] == {'ApiUrl': 'https://y/'} and 'TableRight' not in saved and saved['UserGroupAccessIds'] == [2, 5]
+
+
+def test_the_sync_priority_needs_rest_and_says_so(soap, run_module):
+    """The order is read from an MDO list, which only the REST WebAPI serves: over SOAP the run fails before any write."""
+    soap.expect('ErpSync', 'GetAllConnections', '<ErpConnection>%s</ErpConnection>' % CONNECTION_XML)
+    result = run_module(erpsync_sync_priority.main, dict(connections=['7']), connection=soap_connection())
+    assert result['failed'] is True and result['changed'] is False
+    assert 'the MDO list erpconnections is read over the REST WebAPI only (GET api/v1/MDOList/erpconnections)' in result['msg']
+    assert 'Use api=rest' in result['msg']
+    assert soap.methods == ['GetAllConnections']

@@ -41,10 +41,18 @@ def expect_tenant_reads(webapi, records):
         webapi.expect('GetConnection', {'ErpConnectionId': record['ErpConnectionId']}, record)
 
 
+def expect_priority(webapi, *records):
+    """The sync priority, read last (with two connections or more), from the MDO list erpconnections by rank."""
+    webapi.expect('GET https://crm.example.com/SuperOffice/api/v1/MDOList/erpconnections', query={'flat': 'true', 'additional': 'useRank=true'},
+                  answer=[dict(mdo_item(r['ErpConnectionId'], r['DisplayName']), ExtraInfo=r['ConnectionId'], Rank=n) for n, r in enumerate(records, 1)])
+
+
 def test_export_without_mappings(webapi, run_module):
     records = [visma(1, 'Visma prod', active=True, Branch='2'), visma(2, 'Visma-prod')]
     expect_tenant_reads(webapi, records)
+    expect_priority(webapi, *records)
     result = run_module(erpsync_tenant_info.main, dict(include_mappings=False, exclusive=False))
+    assert 'erpsync_sync_priority' not in result['role_vars']  # nobody ranked them: the id order is not exported
     assert result['changed'] is False
     role_vars = result['role_vars']
     assert role_vars['erpsync_engine_state'] == 'running'
@@ -86,10 +94,12 @@ def test_vault_placeholders_never_collide(keys, names):
 def test_placeholders_differ_across_connections_of_one_name_and_from_the_readme_names(webapi, run_module):
     records = [visma(1, 'SuperOffice'), visma(2, 'SuperOffice')]
     expect_tenant_reads(webapi, records)
+    expect_priority(webapi, records[1], records[0])
     result = run_module(erpsync_tenant_info.main, dict(include_mappings=False))
     assert result['vault_placeholders'] == ['vault_erpsync_1_ClientSecret', 'vault_erpsync_2_ClientSecret']
     # Two hand-made connections of one name: the export gives their ids, so that it can be applied again.
     assert [c.get('id') for c in result['role_vars']['erpsync_connections']] == [1, 2]
+    assert result['role_vars']['erpsync_sync_priority'] == [2, 1]
 
 
 def test_a_connection_that_reads_back_null_fails_the_export_clearly(webapi, run_module):
@@ -190,3 +200,70 @@ def test_the_whole_truth_lists_every_actor_type_and_mapped_list_exclusively(weba
     # A mapped list with no item chosen is listed too: an item someone maps by hand later is drift.
     assert item['list_mappings'] == [dict(erp_field='PriceList', items={})]
     assert item['list_mappings_exclusive'] is True
+
+
+@pytest.mark.parametrize('exclusive', [True, False])
+def test_the_sync_priority_is_exported_by_name_without_superoffice(webapi, run_module, exclusive):
+    """Rank order by name (an id where a name looks like one); SuperOffice's place cannot be read, so it is left out and a
+    fed-back export writes nothing. The id order of a tenant nobody ranked is exported only as the whole truth."""
+    records = [visma(1, 'Visma prod'), visma(2, '7'), visma(3, 'Tripletex {{ x }}')]
+    expect_tenant_reads(webapi, records)
+    expect_priority(webapi, records[2], records[0], records[1])
+    result = run_module(erpsync_tenant_info.main, dict(include_mappings=False, exclusive=exclusive))
+    assert result['role_vars']['erpsync_sync_priority'] == ['Tripletex {{ x }}', 'Visma prod', 2]
+    assert '- !unsafe "Tripletex {{ x }}"' in result['role_vars_yaml']
+
+
+def test_an_unranked_tenant_exports_its_order_only_as_the_whole_truth(webapi, run_module):
+    records = [visma(1, 'Visma prod'), visma(2, 'SAP')]
+    expect_tenant_reads(webapi, records)
+    expect_priority(webapi, *records)
+    assert run_module(erpsync_tenant_info.main, dict(include_mappings=False))['role_vars']['erpsync_sync_priority'] == ['Visma prod', 'SAP']
+
+
+def display(conn_id, actor, keys, crm='Contact', actors=None):
+    """One ErpConnectionData of GetConnectionsAndDisplayFields: the ERP tab's fields of a connection, with their Rank."""
+    return dict(META, ErpConnectionId=conn_id, ConnectionName='Visma prod', Connected=False, CrmActorType=crm, ErpActorType=actor,
+                ErpActorTypes=actors or [actor], ErpFields=[dict(META, FieldKey=key, Rank=rank, DisplayName=key, DisplayDescription='',
+                                                                  FieldType='Text', ListName='', DefaultValue='', MaxLength=0,
+                                                                  Access='Normal', ShowInSearch=False) for key, rank in keys])
+
+
+def expect_mapping_reads(webapi, rows):
+    webapi.expect('GetErpSyncConnectionSummary', {'ErpSyncConnectionId': 1},
+                  dict(META, DisplayName='Visma prod', Active=True, Deleted=False, LastSync='', Actors=[dict(META, ActorType='Customer')]))
+    webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 1, 'ActorType': 'Customer'}, mapping(1, active=True, rows=rows))
+    for one in rows:
+        webapi.expect('GetDefaultValueInfo', {'ErpFieldId': one['ErpFieldId']}, default(one['ErpFieldId'], one['ErpFieldKey']))
+
+
+@pytest.mark.parametrize('exclusive, ranks, exported', [
+    (True, [('Email', 1), ('Name', 2), ('Phone', 3)], ['Email', 'Name', 'Phone']),
+    (False, [('Email', 1), ('Name', 2), ('Phone', 3)], ['Email', 'Name', 'Phone']),
+    (False, [('Name', 1), ('Email', 2), ('Phone', 5)], None),      # the order of the fields: nothing to say
+    (True, [('Name', 1), ('Email', 2), ('Phone', 5)], ['Name', 'Email', 'Phone']),
+])
+def test_the_erp_tab_order_is_exported_from_one_read_per_entity(webapi, run_module, exclusive, ranks, exported):
+    record = visma(1, 'Visma prod', active=True)
+    expect_tenant_reads(webapi, [record])
+    expect_mapping_reads(webapi, [row(101, 'Name', 'contact.name', True, True, gui=True), row(102, 'Email', gui=True), row(103, 'Phone', gui=True)])
+    webapi.expect('GetConnectionsAndDisplayFields', {'CrmActorType': 'Contact', 'EntityId': 0}, [display(1, 'Customer', ranks)])
+    webapi.expect('GetConnectionListMappings', {'ErpConnectionId': 1}, list_container(1, []))
+    mappings = run_module(erpsync_tenant_info.main, dict(exclusive=exclusive))['role_vars']['erpsync_connections'][0]['mappings']
+    assert mappings[0].get('erp_tab_order') == exported
+
+
+def test_no_erp_tab_order_where_the_server_shows_another_actor_type_or_lacks_the_method(webapi, run_module):
+    record = visma(1, 'Visma prod', active=True)
+    gui = [row(101, 'Name', 'contact.name', True, True, gui=True), row(102, 'Email', gui=True)]
+    expect_tenant_reads(webapi, [record])
+    expect_mapping_reads(webapi, gui)
+    webapi.expect('GetConnectionsAndDisplayFields', {'CrmActorType': 'Contact', 'EntityId': 0},
+                  [display(1, 'Supplier', [('Name', 1)], actors=['Supplier', 'Customer'])])
+    webapi.expect('GetConnectionListMappings', {'ErpConnectionId': 1}, list_container(1, []))
+    assert 'erp_tab_order' not in run_module(erpsync_tenant_info.main, dict())['role_vars']['erpsync_connections'][0]['mappings'][0]
+    expect_tenant_reads(webapi, [record])
+    expect_mapping_reads(webapi, gui)
+    webapi.expect('GetConnectionsAndDisplayFields', {'CrmActorType': 'Contact', 'EntityId': 0}, status=404, answer={'Message': 'No method'})
+    webapi.expect('GetConnectionListMappings', {'ErpConnectionId': 1}, list_container(1, []))
+    assert 'erp_tab_order' not in run_module(erpsync_tenant_info.main, dict())['role_vars']['erpsync_connections'][0]['mappings'][0]
