@@ -48,9 +48,28 @@ def strip_metadata(value):
 
 
 def crm_list_name(entry):
-    """The MDO list of an ERP list's CRM list (``CrmList.ExtraInfo``, else its name): where CRM item names are looked up."""
+    """The 0.2 way to the MDO list of an ERP list's CRM list (``CrmList.ExtraInfo``, else its name in lower case), which no
+    document describes: used only where the field's ListReference cannot be used."""
     crm_list = entry.get('CrmList') or {}
     return crm_list.get('ExtraInfo') or (crm_list.get('Name') or '').lower()
+
+
+def list_source(reference):
+    """The MDO list (name, additional) of a CRM list reference, ``table=<table name>[&<extra id>=<value>]`` (ErpField.ListReference,
+    table doc erpfield.md), or None when the reference is empty or not of that form. A standard list is its table name in
+    lower case (the generic MDO provider; perspos.md); a user-defined list is ``udlist`` with its list id as additional
+    (UDList.md), whatever the extra pair is called; other extra pairs of a standard table are passed on as additional."""
+    pairs = [part.partition('=') for part in (reference or '').split('&') if part.strip()]
+    if not pairs or any(not sep or not name.strip() or not value.strip() for name, sep, value in pairs):
+        return None
+    tables = [value.strip() for name, sep, value in pairs if name.strip().lower() == 'table']
+    extra = ['%s=%s' % (name.strip(), value.strip()) for name, sep, value in pairs if name.strip().lower() != 'table']
+    if len(tables) != 1:
+        return None
+    if tables[0].lower() != 'udlist':
+        return tables[0].lower(), '&'.join(extra) or None
+    list_id = extra[0].partition('=')[2] if len(extra) == 1 else ''
+    return ('udlist', list_id) if ascii_int(list_id) is not None else None
 
 
 def list_facts(entry, field_keys=None):
@@ -110,6 +129,7 @@ class ListMappings(Kind):
         super().__init__(run, items)
         self.connection_of = connection_of
         self._crm_lists = {}
+        self._mappings = {}
 
     def read(self):
         # A connection whose field mappings change in this run gets its list fields from them: read it after.
@@ -132,16 +152,35 @@ class ListMappings(Kind):
         """ErpFieldId -> ErpFieldKey of the entries' fields: the list carries ids, the user gives keys (one read per actor type)."""
         keys = {}
         for actor in sorted(set(e.get('ErpActorTypeName') for e in entries if e.get('ErpActorTypeName'))):
-            mapping = self.api.get_actor_type_mapping(self._conn_id(item), actor)
-            keys.update((row['ErpFieldId'], row['ErpFieldKey']) for row in mapping['FieldMappings'])
+            keys.update((row['ErpFieldId'], row['ErpFieldKey']) for row in self._rows(item, actor))
         return keys
 
-    def _crm_items(self, entry):
-        """The CRM list's items (id -> name), read once per list and run."""
-        name = crm_list_name(entry)
-        if name not in self._crm_lists:
-            self._crm_lists[name] = dict((i['Id'], i.get('Name') or '') for i in self.api.mdo_list(name))
-        return self._crm_lists[name]
+    def _rows(self, item, actor):
+        """The field mappings of one actor type of the item's connection: as this run's actor mapping of it read or saved them
+        (not as check mode predicts them), else read (once per connection, actor type and run)."""
+        for sibling in (item.parent.children if item.parent is not None else []):
+            if sibling is not item and sibling.params.get('actor_type') == actor and getattr(sibling, 'mapping', None) \
+                    and not (self.run.check_mode and sibling.changed):
+                return (sibling.final or sibling.mapping)['FieldMappings']
+        key = (self._conn_id(item), actor)
+        if key not in self._mappings:
+            self._mappings[key] = self.api.get_actor_type_mapping(key[0], actor)['FieldMappings']
+        return self._mappings[key]
+
+    def _crm_items(self, item, entry):
+        """The CRM list's items (id -> name), read once per list and run, from the MDO list its field's ListReference names (the
+        0.2 way where it names none)."""
+        rows = self._rows(item, entry['ErpActorTypeName']) if entry.get('ErpActorTypeName') else []
+        reference = ''.join(row.get('ListReference') or '' for row in rows if row['ErpFieldId'] == entry['ErpFieldId'])
+        source = list_source(reference) or (crm_list_name(entry), None)
+        if source not in self._crm_lists:
+            try:
+                self._crm_lists[source] = dict((i['Id'], i.get('Name') or '') for i in self.api.mdo_list(*source))
+            except WebAPIError as e:
+                raise WebAPIError('%s; it is the CRM list of ERP list %r (ListReference %r), read as the MDO list %s%s' % (
+                    e.message, entry.get('ErpListName'), reference, source[0], ' with additional %s' % source[1] if source[1] else ''),
+                    e.status, e.method)
+        return self._crm_lists[source]
 
     def _plan(self, item):
         """The container as it should be, and its changes, or problems in ``item.errors``."""
@@ -206,7 +245,7 @@ class ListMappings(Kind):
             mapping = current[erp_id]
             if ((mapping.get('CrmListItem') or {}).get('Id') or 0) != crm_id:
                 changes[erp_id] = (shown(mapping.get('CrmListItem'), crm), crm)
-                mapping['CrmListItem'] = self._crm_item(entry, crm_id)
+                mapping['CrmListItem'] = self._crm_item(item, entry, crm_id)
         item.changes.append((list_key(wanted), changes))
         chosen = [(m.get('CrmListItem') or {}).get('Id') for m in entry['ErpCrmListItemMappings']]
         twice = sorted(set('%s' % c for c in chosen if c and chosen.count(c) > 1))
@@ -221,7 +260,7 @@ class ListMappings(Kind):
         number = crm if isinstance(crm, int) else ascii_int(crm)
         if number is not None and number == ((mapping.get('CrmListItem') or {}).get('Id') or 0):
             return number  # unchanged: nothing to look up
-        items = self._crm_items(entry)
+        items = self._crm_items(item, entry)
         if number is not None and number in items:
             return number
         named = [i for i, name in items.items() if name == crm] or [i for i, name in items.items() if ('%s' % crm).lower() == name.lower()]
@@ -232,10 +271,10 @@ class ListMappings(Kind):
             ', '.join('%s (%s)' % (i, name) for i, name in sorted(items.items()))))
         return None
 
-    def _crm_item(self, entry, crm_id):
+    def _crm_item(self, item, entry, crm_id):
         if not crm_id:
             return {'Id': 0, 'Name': '(No Selection)'}
-        return {'Id': crm_id, 'Name': self._crm_items(entry).get(crm_id, '')}
+        return {'Id': crm_id, 'Name': self._crm_items(item, entry).get(crm_id, '')}
 
     def catch_up(self, stage):
         if stage != LIST_MAPPINGS:

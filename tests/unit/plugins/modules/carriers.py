@@ -39,7 +39,7 @@ def row(field_id, key, crm='', to_crm=False, to_erp=False, gui=False, search=Fal
 def mapping(conn_id, actor='Customer', active=False, rows=None, crm='Contact'):
     """An ErpSyncActorTypeMapping; by default Name (mandatory), Email and PriceList (a list field), nothing mapped."""
     if rows is None:
-        rows = [row(101, 'Name', access='Mandatory'), row(102, 'Email'), row(103, 'PriceList', list_reference='PriceList')]
+        rows = [row(101, 'Name', access='Mandatory'), row(102, 'Email'), row(103, 'PriceList', list_reference='table=category')]
     return dict(META, ErpConnectionId=conn_id, IsActive=active, FieldMappings=rows, ActorTypeErp=actor, ActorTypeCrm=crm)
 
 

@@ -64,7 +64,7 @@ def test_an_empty_tenant_is_set_up_in_the_order_the_server_needs(webapi, run_mod
     webapi.expect('GetAllConnections', LIST, [])
     webapi.expect('SaveConnection', new_connection_body(), NEW)
     # Its mapping (read now that it exists), the mapping, then the default, then the list mapping.
-    current = mapping(9, rows=[row(101, 'Name', access='Mandatory'), row(102, 'Email'), row(103, 'PriceList', list_reference='PriceList')])
+    current = mapping(9, rows=[row(101, 'Name', access='Mandatory'), row(102, 'Email'), row(103, 'PriceList', list_reference='table=category')])
     webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 9, 'ActorType': 'Customer'}, current)
     webapi.expect('GetDefaultValueInfo', {'ErpFieldId': 102}, default(102, 'Email'))
     sent = {'Mapping': dict((k, v) for k, v in copy.deepcopy(current).items() if k not in META)}
