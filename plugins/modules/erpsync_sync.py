@@ -16,7 +16,8 @@ description:
   - V(sync_all) (C(SyncAll)) synchronizes every active connection, if automatic synchronization (the engine) is on;
     V(force_sync_all) (C(ForceSyncAll)) does so even when it is off.
   - V(resync) (C(ForceResync)) synchronizes records again, from O(connection) to SuperOffice, or from SuperOffice to every
-    active connection when O(connection) is left out; O(keys) limits it to those internal record ids.
+    active connection when O(connection) is left out; O(keys) limits it to those internal record ids. With O(background=true)
+    it runs as a batch task on the server (C(ForceResyncBatchTask)).
   - V(resync_external) (C(ForceResyncExternal)) synchronizes the ERP records with the external keys O(keys) of the actor type
     O(actor_type) again, from O(connection).
   - The task fails when the server's C(PluginResponse) says C(IsOk=false), with its user and technical explanation.
@@ -70,6 +71,16 @@ options:
         with a blank one.
     type: bool
     default: true
+  background:
+    description:
+      - For V(resync) only. V(true) starts the resynchronization as a batch task on the server (C(ForceResyncBatchTask)) and
+        returns at once; the server answers nothing about its outcome (RV(response) is V(null)), which shows later in the
+        connection's sync summary (M(superoffice.crm.erpsync_connection_info) with O(superoffice.crm.erpsync_connection_info#module:summary=true)).
+      - The batch task has no C(NoBlankValues) variant, so O(blank_values=false) is refused with it.
+      - Sent once; after a lost answer it is not sent again, as that would start a second batch task.
+    type: bool
+    default: false
+    version_added: 0.3.0
 seealso:
   - module: superoffice.crm.erpsync_engine
   - module: superoffice.crm.erpsync_connection_info
@@ -82,6 +93,14 @@ EXAMPLES = r'''
     username: erpadmin
     password: "{{ vault_superoffice_password }}"
     mode: force_sync_all
+
+- name: Resynchronize every record from SuperOffice to the active connections, as a batch task on the server
+  superoffice.crm.erpsync_sync:
+    url: https://crm.example.com/SuperOffice
+    username: erpadmin
+    password: "{{ vault_superoffice_password }}"
+    mode: resync
+    background: true
 
 - name: Resynchronize two customers from the Visma connection, without blanking CRM values
   superoffice.crm.erpsync_sync:
@@ -109,7 +128,7 @@ method:
   type: str
   sample: ForceResyncExternalNoBlankValues
 response:
-  description: The server's C(PluginResponse); V(null) in check mode.
+  description: The server's C(PluginResponse); V(null) in check mode and with O(background=true) (the batch task answers nothing).
   returned: always
   type: dict
   contains:
@@ -165,7 +184,18 @@ def problems(params):
             found.append('keys must not be empty strings')
     if params['connection'] is not None and not params['connection'].strip():
         found.append('connection must not be empty')
-    return found
+    return found + background_problems(params)
+
+
+def background_problems(params):
+    if not params['background']:
+        return []
+    if params['mode'] != 'resync':
+        return ['background is only used with mode=resync (ForceResyncBatchTask); leave it out with mode=%s' % params['mode']]
+    if not params['blank_values']:
+        return ['background=true has no variant that keeps values from being blanked (there is no ForceResyncBatchTaskNoBlankValues); '
+                'leave out blank_values=false, or background']
+    return []
 
 
 def response_facts(answer):
@@ -187,6 +217,7 @@ def main():
             keys=dict(type='list', elements='str', no_log=False),
             actor_type=dict(type='str', choices=list(ERP_ACTOR_TYPES[1:])),
             blank_values=dict(type='bool', default=True),
+            background=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -205,8 +236,14 @@ def main():
             body = {'ErpConnectionId': conn_id, 'InternalKeyIds': [ascii_int(k) for k in params['keys'] or []]}
         else:
             body = {'ErpConnectionId': conn_id, 'ErpActorType': params['actor_type'], 'ExternalKeys': list(params['keys'])}
+    if params['background']:
+        method = 'ForceResyncBatchTask'
     if module.check_mode:
         module.exit_json(changed=True, method=method, response=None, msg='check mode: %s would be sent; nothing was sent' % method)
+    if params['background']:
+        module.read_or_fail(api.force_resync_batch_task, body['ErpConnectionId'], body['InternalKeyIds'])
+        module.exit_json(changed=True, method=method, response=None,
+                         msg='%s started a batch task on the server; its outcome shows later in the sync summary' % method)
     answer = module.read_or_fail(api.sync, method, body)
     response = response_facts(answer)
     if not response['ok']:

@@ -182,6 +182,10 @@ CASES = {
     'actor_type': [
         ('actor_type with mode=resync', {'actor_type': 'Customer'}, ('erpsync_sync',)),
     ],
+    'background': [
+        ('background with mode=sync_all', {'mode': 'sync_all', 'connection': None, 'keys': None, 'background': True}),
+        ('background without blank values', {'background': True, 'blank_values': False}),
+    ],
     # erpsync_tenant
     'engine_interval': [
         ('words', {'engine_interval': 'ten minutes'}),

@@ -79,3 +79,46 @@ def test_null_answer_is_an_error(webapi, run_module):
     result = run(run_module, dict(mode='sync_all'))
     assert result['failed'] is True
     assert 'null' in result['msg']
+
+
+def test_background_starts_a_batch_task_that_answers_nothing(webapi, run_module):
+    webapi.expect('GetAllConnections', LIST, [CONN])
+    webapi.expect('ForceResyncBatchTask', {'ErpConnectionId': 7, 'InternalKeyIds': [12]}, status=204)
+    result = run(run_module, dict(mode='resync', connection='Visma', keys=['12'], background=True))
+    assert result['changed'] is True
+    assert result['method'] == 'ForceResyncBatchTask'
+    assert result['response'] is None
+    assert 'started a batch task on the server' in result['msg']
+
+
+def test_background_in_check_mode_sends_nothing(webapi, run_module):
+    result = run(run_module, dict(mode='resync', background=True), check_mode=True)
+    assert result['changed'] is True and result['method'] == 'ForceResyncBatchTask'
+    assert webapi.calls == []
+
+
+def test_a_lost_answer_of_a_batch_task_is_not_sent_again(webapi, run_module):
+    """A second ForceResyncBatchTask would start a second batch task."""
+    webapi.expect('ForceResyncBatchTask', {'ErpConnectionId': 0, 'InternalKeyIds': []}, status=502)
+    result = run(run_module, dict(mode='resync', background=True))
+    assert result['failed'] is True
+    assert 'The request may or may not have been applied' in result['msg']
+    assert webapi.methods == ['ForceResyncBatchTask']
+
+
+def test_a_refused_batch_task_fails(webapi, run_module):
+    webapi.expect('ForceResyncBatchTask', {'ErpConnectionId': 0, 'InternalKeyIds': []},
+                  answer={'Message': 'An error has occurred.', 'MessageDetail': 'ErpConnection 9 does not exist.'}, status=500)
+    result = run(run_module, dict(mode='resync', background=True))
+    assert result['failed'] is True and result['changed'] is False
+    assert 'ErpConnection 9 does not exist.' in result['msg']
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(mode='sync_all', background=True), 'background is only used with mode=resync'),
+    (dict(mode='resync', background=True, blank_values=False), 'there is no ForceResyncBatchTaskNoBlankValues'),
+])
+def test_background_combinations_that_cannot_work_fail_before_any_request(webapi, run_module, args, message):
+    result = run(run_module, args)
+    assert result['failed'] is True and message in result['msg']
+    assert webapi.calls == []
