@@ -15,8 +15,9 @@ description:
     and M(superoffice.crm.erpsync_list_mapping) take, so they can be edited and applied again (C(info -> edit -> apply)).
   - Reads the connection list (C(GetAllConnections)), the connection's actor types from its sync summary
     (C(GetErpSyncConnectionSummary)) unless O(actor_types) names them, one mapping per actor type (C(GetActorTypeMapping)),
-    with O(include_defaults=true) one default per field (C(GetDefaultValueInfo)), and with O(include_lists=true) the list
-    mappings (C(GetConnectionListMappings)).
+    with O(include_defaults=true) one default per field (C(GetDefaultValueInfo)), with O(include_lists=true) the list
+    mappings (C(GetConnectionListMappings)), and per actor type whether the connection supports advanced search
+    (C(SupportsAdvancedSearch)).
 author:
   - superoffice.crm contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -92,6 +93,14 @@ crm_actor_types:
   returned: success
   type: dict
   sample: {"Customer": "Contact", "Person": "Person"}
+advanced_search:
+  description:
+    - Per actor type of RV(mappings), whether the connection supports advanced search for it (C(SupportsAdvancedSearch)).
+    - Beside RV(mappings), not in it, so that RV(mappings) can be fed back to M(superoffice.crm.erpsync_actor_mapping) as it is.
+  returned: success
+  type: dict
+  sample: {"Customer": true, "Person": false}
+  version_added: 0.3.0
 list_mappings:
   description:
     - Every mapped list, exactly in the shape of O(superoffice.crm.erpsync_list_mapping#module:lists) (each C(erp_field), or
@@ -128,11 +137,15 @@ def main():
     )
     params = module.params
     record = module.connection_record(params['connection'])
-    mappings, lists = module.read_or_fail(read_mappings, module.run(), record['ErpConnectionId'], params['actor_types'],
+    run = module.run()
+    mappings, lists = module.read_or_fail(read_mappings, run, record['ErpConnectionId'], params['actor_types'],
                                           params['include_defaults'], params['include_lists'])
+    actors = [m['actor_type'] for m in mappings]
+    advanced = module.read_or_fail(run.each, lambda actor: run.api.supports_advanced_search(record['ErpConnectionId'], actor), actors)
     module.exit_json(changed=False, connection=dict(id=record['ErpConnectionId'], name=record.get('DisplayName')),
                      mappings=[dict(actor_type=m['actor_type'], active=m['active'], fields=m['fields']) for m in mappings],
                      crm_actor_types=dict((m['actor_type'], m['crm_actor_type']) for m in mappings),
+                     advanced_search=dict(zip(actors, advanced)),
                      list_mappings=[list_option(entry) for entry in lists], list_details=lists)
 
 

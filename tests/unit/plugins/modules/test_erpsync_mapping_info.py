@@ -28,10 +28,14 @@ def test_reads_every_actor_type_of_the_connection_with_defaults(webapi, run_modu
     webapi.expect('GetDefaultValueInfo', {'ErpFieldId': 201}, default(201, 'FirstName'))
     webapi.expect('GetConnectionListMappings', {'ErpConnectionId': 7},
                   list_container(7, [list_entry(103, 'PriceList', {'A': mdo_item(1, 'A customer'), 'B': None})]))
+    webapi.expect('SupportsAdvancedSearch', {'ErpConnectionId': 7, 'ErpActorType': 'Customer'}, True)
+    webapi.expect('SupportsAdvancedSearch', {'ErpConnectionId': 7, 'ErpActorType': 'Person'}, False)
     result = run_module(erpsync_mapping_info.main, dict(connection='Visma', include_defaults=True))
     assert result['changed'] is False
     assert result['connection'] == dict(id=7, name='Visma')
     assert result['crm_actor_types'] == {'Customer': 'Contact', 'Person': 'Person'}
+    # Beside the mappings, not in them: they are fed back to erpsync_actor_mapping as they are.
+    assert result['advanced_search'] == {'Customer': True, 'Person': False}
     customer = result['mappings'][0]
     assert customer['actor_type'] == 'Customer' and customer['active'] is True
     assert [f['erp_field'] for f in customer['fields']] == ['Name', 'PriceList']
@@ -51,6 +55,17 @@ def test_reads_every_actor_type_of_the_connection_with_defaults(webapi, run_modu
 def test_given_actor_types_without_lists(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [CONN])
     webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 7, 'ActorType': 'Supplier'}, mapping(7, 'Supplier', rows=[]))
+    webapi.expect('SupportsAdvancedSearch', {'ErpConnectionId': 7, 'ErpActorType': 'Supplier'}, False)
     result = run_module(erpsync_mapping_info.main, dict(connection='7', actor_types=['Supplier'], include_lists=False))
     assert result['mappings'] == [dict(actor_type='Supplier', active=False, fields=[])]
     assert result['list_mappings'] == []
+
+
+def test_a_confused_advanced_search_answer_is_an_error(webapi, run_module):
+    webapi.expect('GetAllConnections', LIST, [CONN])
+    webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 7, 'ActorType': 'Supplier'}, mapping(7, 'Supplier', rows=[]))
+    webapi.expect('SupportsAdvancedSearch', {'ErpConnectionId': 7, 'ErpActorType': 'Supplier'}, 'yes')
+    result = run_module(erpsync_mapping_info.main, dict(connection='7', actor_types=['Supplier'], include_lists=False))
+    assert result['failed'] is True
+    assert 'ErpSync SupportsAdvancedSearch answered something this collection cannot use: the answer is a string, expected true or false' \
+        in result['msg']
