@@ -11,8 +11,8 @@ module: erpsync_tenant_info
 short_description: Export the ERP Sync setup of a SuperOffice tenant as the variables of the erpsync role
 version_added: 0.2.0
 description:
-  - Reads a whole tenant (engine, connectors, connections with their config, field mappings with defaults, list mappings) and
-    returns it as RV(role_vars), in exactly the shape of the variables of the role C(superoffice.crm.erpsync), and as
+  - Reads a whole tenant (engine, connectors, connections with their config, field mappings with defaults and the ERP tab's
+    order, list mappings, the sync priority) and returns it as RV(role_vars), in exactly the shape of the variables of the role C(superoffice.crm.erpsync), and as
     RV(role_vars_yaml), the same as a variables file. Feeding it back to the role (with the secrets filled in) reports no
     change.
   - With O(exclusive=true) (the default) the export is the whole truth; every connection and connector is listed and marked
@@ -32,7 +32,15 @@ description:
     result, which Ansible never templates while it passes it on in a play.
   - Reads one engine status, the connector list and one connector entity per connector, the connection list, and per
     connection one full read, its summary, one mapping per actor type, one default per field and its list mappings (with
-    O(include_mappings=true)), one read per object, as the ErpSync agent has no bulk reads.
+    O(include_mappings=true)), one read per object, as the ErpSync agent has no bulk reads; with two connections or more the
+    sync priority (the MDO list C(erpconnections) by rank, REST only), and for mappings that show two fields or more on the
+    ERP tab one C(GetConnectionsAndDisplayFields) per SuperOffice entity type.
+  - The sync priority is exported as C(erpsync_sync_priority), the connections by name (by id where a name is ambiguous or
+    looks like an id) without SuperOffice itself, whose place the server does not show; so applying the export writes
+    nothing. With O(exclusive=false) it is exported only when it is not the id order of a tenant nobody ranked.
+  - A mapping's C(erp_tab_order) is exported where the server shows its ERP tab (an active actor type, not hidden behind
+    another actor type of the same SuperOffice entity) with two fields or more; with O(exclusive=false) only when it is
+    not the order of the mapping's fields.
   - The playbook C(superoffice.crm.export) writes the export to a variables file and a vault stub.
 author:
   - superoffice.crm contributors (!UNKNOWN)
@@ -78,8 +86,8 @@ RETURN = r'''
 role_vars:
   description:
     - The tenant as the role's variables, C(erpsync_engine_state), C(erpsync_engine_interval), C(erpsync_connectors),
-      C(erpsync_connectors_exclusive), C(erpsync_connections) (with C(mappings) and C(list_mappings)) and
-      C(erpsync_connections_exclusive). Password-type config values are placeholders.
+      C(erpsync_connectors_exclusive), C(erpsync_connections) (with C(mappings) and C(list_mappings)),
+      C(erpsync_connections_exclusive) and C(erpsync_sync_priority). Password-type config values are placeholders.
   returned: success
   type: dict
   sample:
@@ -94,8 +102,11 @@ role_vars:
         update_secrets: on_create
         active: true
         mappings: [{"actor_type": "Customer", "active": true, "exclusive_fields": true,
-                    "fields": [{"erp_field": "Name", "crm_field": "contact.name", "direction": "both"}]}]
+                    "fields": [{"erp_field": "Name", "crm_field": "contact.name", "direction": "both", "show_in_erp_tab": true},
+                               {"erp_field": "CustomerNumber", "show_in_erp_tab": true}],
+                    "erp_tab_order": ["CustomerNumber", "Name"]}]
     erpsync_connections_exclusive: true
+    erpsync_sync_priority: ["Visma.net production", "SAP Business One"]
 role_vars_yaml:
   description:
     - RV(role_vars) as a YAML variables file in which no value from the tenant can be templated (see above); the placeholders
