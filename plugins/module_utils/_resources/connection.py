@@ -418,7 +418,7 @@ class Connections(Kind):
         facts = connection_facts(record, (), False)
         view = dict(state='present', id=facts['id'], name=facts['name'])
         shown = [k for k in ('description', 'active', 'all_access', 'user_group_ids', 'associate_ids') if full or item.params[k] is not None]
-        if full or item.connector_id is not None:
+        if full or item.connector_id is not None or item.connector_item is not None:
             shown.append('connector_id')
         for key in shown:
             view[key] = facts[key]
