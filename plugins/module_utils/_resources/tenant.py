@@ -72,6 +72,18 @@ def connection_of(item):
     return record if record and record.get('ErpConnectionId') else None
 
 
+def select_parts(items, parts):
+    """Leave out the items of the parts a run does not converge (the connections stay while their mappings are converged)."""
+    if 'connectors' not in parts:
+        items.connectors[:] = []
+    if 'mappings' not in parts:
+        items.mappings[:], items.lists[:] = [], []
+        for item in items.connections:
+            item.children[:], item.has_mappings = [], False
+    if not parts & set(['connections', 'mappings']):
+        items.connections[:] = []
+
+
 class Tenant:
     """The resource kinds of one tenant run, by name; ``kinds`` in dependency order. ``parts`` limits the run: the kinds of
     the other parts are left out (the connections are still read, frozen, when only their mappings are selected)."""
@@ -80,16 +92,9 @@ class Tenant:
         self.run = run
         self.items = items
         parts = set(params['parts'])
+        select_parts(items, parts)
         planned = dict((c.params['name'].strip().lower(), c) for c in items.connectors
                        if c.params['state'] == 'present' and c.params['name'] and c.params['id'] is None)
-        if 'connectors' not in parts:
-            items.connectors[:], planned = [], {}
-        if 'mappings' not in parts:
-            items.mappings[:], items.lists[:] = [], []
-            for item in items.connections:
-                item.children[:], item.has_mappings = [], False
-        if not parts & set(['connections', 'mappings']):
-            items.connections[:] = []
         used = set(('%s' % c.params['connector']).strip().lower() for c in items.connections if c.params['connector'])
         used |= set(ascii_int(name) for name in used if ascii_int(name) is not None)
         self.connectors = connector.Connectors(run, items.connectors, exclusive=params['connectors_exclusive'] and 'connectors' in parts,
