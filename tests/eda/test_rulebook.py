@@ -67,8 +67,8 @@ def kinds(events):
     return [(e['event'], e.get('connection', {}).get('id')) for e in events]
 
 
-def test_rulebook_restarts_the_engine_syncs_a_stale_connection_and_reports_a_failing_tenant(emulator, collections_path, logins,
-                                                                                                clean_environment, tmp_path):
+def test_rulebook_restarts_the_engine_syncs_a_stale_connection_and_reports_a_failing_tenant(
+        emulator, collections_path, logins, clean_environment, tmp_path):
     login = logins[TENANT]
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path, ANSIBLE_NOCOLOR='1',
                SUPEROFFICE_URL='%s/%s' % (emulator.url, TENANT), SUPEROFFICE_USERNAME=login['username'],

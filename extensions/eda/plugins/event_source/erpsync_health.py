@@ -32,9 +32,10 @@ description:
   - The connection options are those of the modules, with the same C(SUPEROFFICE_*) environment variables, so a rulebook
     needs no credentials in its text. They are checked when the source starts; a wrong option, or a first login that
     fails, stops the source with a message naming the problem.
-  - Secrets are never part of an event or a log line. Text the tenant controls (connection names, the engine's status
+  - >-
+    Secrets are never part of an event or a log line. Text the tenant controls (connection names, the engine's status
     message, error messages) cannot run as a template in a playbook or in rulebook actions that receive the event:
-    where it contains a Jinja delimiter or starts with C(#jinja2:), each C({) is sent as C({{ '{' }}) (and such a
+    where it contains a C({) or starts with C(#jinja2:), each C({) is sent as C({{ '{' }}) (and such a
     leading C(#) as C({{ '#' }})), which renders back to the original text once and never evaluates it.
   - Runs the collection's HTTP client (the Python library C(requests)) in a worker thread, so a slow tenant never
     blocks the rulebook's event loop.
@@ -68,7 +69,8 @@ notes:
   - Needs ansible-rulebook (with Java 17 or later), and on the host that runs it this collection with its Python
     requirements (C(requests), C(urllib3), C(cryptography)) and ansible-core.
   - The options O(concurrency) and O(lock_timeout) of the modules have no effect here; a poll sends its requests one
-    after the other and takes no lock.
+    after the other and takes no lock. Retries inside a poll are logged at level INFO (C(ansible-rulebook -v)), not as
+    warnings.
 seealso:
   - module: superoffice.crm.erpsync_engine
   - module: superoffice.crm.erpsync_sync

@@ -103,8 +103,8 @@ def test_first_poll_reports_bad_states_with_exactly_its_requests(harness):
     assert harness.webapi.methods == ['GetEngineStatus', 'GetAllConnections', 'GetErpSyncConnectionSummary', 'GetErpSyncConnectionSummary']
     assert events == [
         dict(event='engine_stopped', tenant=URL, engine=dict(running=False, status_message='Stopped')),
-        dict(event='connection_stale', tenant=URL, connection=dict(id=1, name='SAP B1 Oslo', active=True, deleted=False,
-                                                                  last_sync=None, last_sync_age=None)),
+        dict(event='connection_stale', tenant=URL,
+             connection=dict(id=1, name='SAP B1 Oslo', active=True, deleted=False, last_sync=None, last_sync_age=None)),
     ]
     assert harness.pauses == [60]
 
