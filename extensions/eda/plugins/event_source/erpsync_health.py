@@ -215,7 +215,9 @@ except ImportError:
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpSyncAPI
 from ansible_collections.superoffice.crm.plugins.module_utils._base import Secrets, WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._client import WEBAPI_ARGUMENT_SPEC, WebAPIClient
+from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient
+# The modules' connection options (the one place this file takes them from).
+from ansible_collections.superoffice.crm.plugins.module_utils._client import WEBAPI_ARGUMENT_SPEC
 
 SOURCE_OPTIONS = dict(
     interval=dict(type='int', default=300),
@@ -394,41 +396,52 @@ class HealthWatch:
     # -- what changed -------------------------------------------------------------------------------------------
 
     def changes(self, engine, watched, summaries, now):
-        events = []
-        running = bool(engine['IsRunning'])
-        if running != self.running and (self.running is not None or not running):
-            events.append(self.event('engine_started' if running else 'engine_stopped',
-                                     engine=dict(running=running, status_message=engine.get('StatusMessage'))))
-        self.running = running
-
-        missing = self.names - set(record.get('DisplayName') for record in watched)
-        if missing - self.missing:
-            logger.warning('%s has no connection named %s', self.client.base_url, self.mask(', '.join(sorted(missing - self.missing))))
-        self.missing = missing
-
+        events = self.engine_change(engine)
+        self.report_missing(watched)
         current = {}
         for record in watched:
             number = record['ErpConnectionId']
             before = self.known.get(number)
-            state = self.connection_state(record, before, summaries.get(number), now)
-            current[number] = state
-            if before is None:
-                if state['active'] and not self.first:
-                    events.append(self.connection_event('connection_activated', number, state, now))
-                elif not state['active'] and self.first and self.names:
-                    events.append(self.connection_event('connection_deactivated', number, state, now))
-            elif before['active'] != state['active']:
-                kind = 'connection_activated' if state['active'] else 'connection_deactivated'
-                events.append(self.connection_event(kind, number, state, now))
-            if state['stale'] and not (before and before['stale']):
-                events.append(self.connection_event('connection_stale', number, state, now))
-            elif before and before['stale'] and state['active'] and not state['stale']:
-                events.append(self.connection_event('connection_recovered', number, state, now))
+            current[number] = state = self.connection_state(record, before, summaries.get(number), now)
+            events += [self.connection_event(kind, number, state, now) for kind in self.connection_changes(before, state)]
         for number, before in sorted(self.known.items()):
             if number not in current and before['active']:
                 events.append(self.connection_event('connection_deactivated', number, dict(before, active=False), now, deleted=True))
         self.known = current
         return events
+
+    def engine_change(self, engine):
+        running = bool(engine['IsRunning'])
+        # The first poll reports a stopped engine only; later polls every change.
+        changed = running != self.running and (self.running is not None or not running)
+        self.running = running
+        if not changed:
+            return []
+        return [self.event('engine_started' if running else 'engine_stopped',
+                           engine=dict(running=running, status_message=engine.get('StatusMessage')))]
+
+    def report_missing(self, watched):
+        missing = self.names - set(record.get('DisplayName') for record in watched)
+        if missing - self.missing:
+            logger.warning('%s has no connection named %s', self.client.base_url, self.mask(', '.join(sorted(missing - self.missing))))
+        self.missing = missing
+
+    def connection_changes(self, before, state):
+        """The event types of one connection since the last good poll (``before`` None: not seen then), in order."""
+        kinds = []
+        if before is None:
+            if state['active'] and not self.first:
+                kinds.append('connection_activated')
+            elif not state['active'] and self.first and self.names:
+                kinds.append('connection_deactivated')
+        elif before['active'] != state['active']:
+            kinds.append('connection_activated' if state['active'] else 'connection_deactivated')
+        was_stale = bool(before and before['stale'])
+        if state['stale'] and not was_stale:
+            kinds.append('connection_stale')
+        elif was_stale and state['active'] and not state['stale']:
+            kinds.append('connection_recovered')
+        return kinds
 
     def connection_state(self, record, before, summary, now):
         active = bool(record['Active'])
