@@ -46,7 +46,8 @@ Stages (in this order):
                collection built and installed from a fresh tarball: the example rulebook under a real
                ansible-rulebook against the emulator (needs Java 17+: JAVA_HOME, else java on PATH), and
                the AWX kit's job playbook through ansible-runner with the credential type's injected env
-  demo         scripts/demo.sh: the README's demo, twice, the second run with changed=0
+  demo         scripts/demo.sh --check: the README's demo, first in check mode (no write, the
+               same changes predicted), then twice, the second run with changed=0
 sanity, units and integration run on every ansible-core line (2.19 on Python 3.11,
 2.20 on 3.12, 2.21 on 3.13); the other stages run once, with the newest line's
 toolchain (tests/requirements/core-2.21.txt, venv .tmp/venv/core-2.21).
@@ -418,7 +419,7 @@ stage_demo() {
     # The copy's own .tmp: demo.sh creates nothing outside it but the toolchain venv, which is re-used.
     mkdir -p "${COPY}/.tmp/venv"
     ln -sfn "${venv}" "${COPY}/.tmp/venv/core-${NEWEST_CORE}"
-    run bash scripts/demo.sh
+    run bash scripts/demo.sh --check
 }
 
 stage_ee() {
