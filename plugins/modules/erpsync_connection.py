@@ -67,8 +67,11 @@ options:
     description:
       - Configuration fields of the connector, as a dictionary of C(FieldKey) to value. M(superoffice.crm.erpsync_connector_info) lists them.
       - Only the keys given are compared and written; other stored fields keep their values.
-      - Values are text. Numbers are converted to text; booleans fail (quote them, for example V('true')), as the module cannot
-        know which text the connector expects.
+      - Values are converted to the form the server stores for the field's type (the connector's C(FieldType)); the
+        comparison uses that form, so an unchanged run stays unchanged. C(Checkbox) fields take V(true)/V(false) (also
+        V(yes)/V(no), V(1)/V(0)) and store C(1)/C(0); C(Integer) and C(Double) fields take numbers; C(Date) fields take
+        an ISO date; other fields take text, and numbers are converted to text. A boolean for a field that is not a
+        C(Checkbox) fails (quote it), as the module cannot know which text the connector expects.
       - Keys that are not config fields of the connector fail, listing the known ones.
       - Values of C(Password)-type fields are never shown (in results, diffs, messages or the echoed
         module arguments); see O(update_secrets).
