@@ -12,9 +12,9 @@ short_description: Export the ERP Sync setup of a SuperOffice tenant as the vari
 version_added: 0.2.0
 description:
   - Reads a whole tenant (engine, connectors, connections with their config, field mappings with defaults and the ERP tab's
-    order, list mappings, the sync priority) and returns it as RV(role_vars), in exactly the shape of the variables of the role C(superoffice.crm.erpsync), and as
-    RV(role_vars_yaml), the same as a variables file. Feeding it back to the role (with the secrets filled in) reports no
-    change.
+    order, list mappings, the sync priority) and returns it as RV(role_vars), in exactly the shape of the variables of the
+    role C(superoffice.crm.erpsync), and as RV(role_vars_yaml), the same as a variables file. Feeding it back to the role
+    (with the secrets filled in) reports no change.
   - With O(exclusive=true) (the default) the export is the whole truth; every connection and connector is listed and marked
     exclusive (C(erpsync_connections_exclusive), C(erpsync_connectors_exclusive)), every config value, every actor type with
     C(exclusive_fields), every mapped list with C(list_mappings_exclusive). The role run with it against a tenant someone

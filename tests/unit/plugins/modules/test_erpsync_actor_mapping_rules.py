@@ -16,12 +16,10 @@ from ansible_collections.superoffice.crm.tests.unit.plugins.modules.test_erpsync
 CONN = listed(connection(7))
 CUSTOMER = {'ErpConnectionId': 7, 'ActorType': 'Customer'}
 # The two shapes of a business-rule refusal: the agent's error object with HTTP 200, and the REST error (HTTP 500 here).
+OTHER = "ERP field 'Email' cannot be synchronized one way to SuperOffice field contact.email: that field is already mapped in connection 'SAP' (id 3)"
 REFUSALS = [
-    (200, {'Error': True, 'ErrorType': 'SoException', 'ErrorMessage': "ERP field 'Email' cannot be synchronized one way to SuperOffice "
-                                                                      "field contact.email: that field is already mapped in connection "
-                                                                      "'SAP' (id 3)", 'ErrorSource': 'ErpSyncAgent'}),
-    (500, {'Message': 'An error has occurred.', 'MessageDetail': "ERP field 'Email' cannot be synchronized one way to SuperOffice field "
-                                                                "contact.email: that field is already mapped in connection 'SAP' (id 3)"}),
+    (200, {'Error': True, 'ErrorType': 'SoException', 'ErrorMessage': OTHER, 'ErrorSource': 'ErpSyncAgent'}),
+    (500, {'Message': 'An error has occurred.', 'MessageDetail': OTHER}),
 ]
 
 

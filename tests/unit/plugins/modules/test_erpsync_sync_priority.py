@@ -12,7 +12,9 @@ from ansible_collections.superoffice.crm.plugins.modules import erpsync_sync_pri
 from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import LIST, connection, listed, mdo_item
 from ansible_collections.superoffice.crm.tests.unit.swagger_contract import CONTRACT
 
-SAP, VISMA, TRIPLETEX = (listed(connection(1, 'SAP')), listed(connection(2, 'Visma')), listed(connection(3, 'Tripletex')))
+SAP = listed(connection(1, 'SAP'))
+VISMA = listed(connection(2, 'Visma'))
+TRIPLETEX = listed(connection(3, 'Tripletex'))
 LIVE = [SAP, VISMA, TRIPLETEX]
 MDO_PRIORITY = 'GET https://crm.example.com/SuperOffice/api/v1/MDOList/erpconnections'
 BY_RANK = {'flat': 'true', 'additional': 'useRank=true'}
@@ -164,4 +166,3 @@ def test_a_save_that_reads_back_otherwise_fails_saying_it_was_written(webapi, ru
     assert result['changed'] is True
     assert 'the sync priority was written (Tripletex, SAP, Visma), but the server reads it back as SAP, Visma, Tripletex' in result['msg']
     assert result['sync_priority']['connections'] == ['SAP', 'Visma', 'Tripletex']
-

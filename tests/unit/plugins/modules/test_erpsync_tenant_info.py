@@ -224,10 +224,10 @@ def test_an_unranked_tenant_exports_its_order_only_as_the_whole_truth(webapi, ru
 
 def display(conn_id, actor, keys, crm='Contact', actors=None):
     """One ErpConnectionData of GetConnectionsAndDisplayFields: the ERP tab's fields of a connection, with their Rank."""
+    fields = [dict(META, FieldKey=key, Rank=rank, DisplayName=key, DisplayDescription='', FieldType='Text', ListName='', DefaultValue='',
+                   MaxLength=0, Access='Normal', ShowInSearch=False) for key, rank in keys]
     return dict(META, ErpConnectionId=conn_id, ConnectionName='Visma prod', Connected=False, CrmActorType=crm, ErpActorType=actor,
-                ErpActorTypes=actors or [actor], ErpFields=[dict(META, FieldKey=key, Rank=rank, DisplayName=key, DisplayDescription='',
-                                                                  FieldType='Text', ListName='', DefaultValue='', MaxLength=0,
-                                                                  Access='Normal', ShowInSearch=False) for key, rank in keys])
+                ErpActorTypes=actors or [actor], ErpFields=fields)
 
 
 def expect_mapping_reads(webapi, rows):
