@@ -71,11 +71,15 @@ def duplicate_errors(items, label, noun, fold=None):
     return errors
 
 
-def check_errors(items):
-    """Raise a PlanError listing the problems found in the items' options (before any request)."""
-    errors = [e for item in items for e in item.errors]
+def raise_problems(errors):
+    """Raise a PlanError listing ``errors``, if any (found before any request)."""
     if errors:
         raise invalid(errors)
+
+
+def check_errors(items):
+    """Raise a PlanError listing the problems found in the items' options (before any request)."""
+    raise_problems([e for item in items for e in item.errors])
 
 
 def read_and_check(run, items, ready, read, check):

@@ -183,3 +183,15 @@ def same_config_value(stored, wanted, field_type):
         except ValueError:
             return stored == wanted
     return stored == wanted
+
+
+def sync_time(text):
+    """A LastSync date and time (GetErpSyncConnectionSummary), aware (UTC when the server names no zone); None for never
+    (empty, or .NET's DateTime.MinValue 0001-01-01) or an unreadable value."""
+    if not isinstance(text, str) or not text or text.startswith('0001-01-01'):
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)

@@ -206,6 +206,7 @@ import datetime
 from ansible_collections.superoffice.crm.plugins.module_utils._shapes import ERP_ACTOR_TYPES, enum_name
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import connection_facts
+from ansible_collections.superoffice.crm.plugins.module_utils._values import sync_time
 
 
 def matches(record, params):
@@ -218,20 +219,9 @@ def matches(record, params):
     return True
 
 
-def parse_time(text):
-    """A LastSync date-time as an aware datetime (UTC when the server names no zone); None for none or .NET's MinValue."""
-    if not text or text.startswith('0001-01-01'):
-        return None
-    try:
-        when = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
-
-
 def summary_facts(summary, now):
     """LastSync and the per-actor summary of GetErpSyncConnectionSummary."""
-    when = parse_time(summary.get('LastSync'))
+    when = sync_time(summary.get('LastSync'))
     return dict(
         last_sync=when.isoformat() if when else None,
         last_sync_age=int((now - when).total_seconds()) if when else None,

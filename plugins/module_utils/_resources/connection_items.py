@@ -13,7 +13,8 @@ import copy
 import re
 
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK
-from ansible_collections.superoffice.crm.plugins.module_utils._items import duplicate_errors, identity_errors, invalid, item_where, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._items import (
+    duplicate_errors, identity_errors, item_where, raise_problems, validate_items)
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import Item
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
@@ -181,9 +182,7 @@ def problems(items, label='connections'):
 
 def check_items(items, label='connections'):
     """Raise a PlanError listing every problem found without any request."""
-    errors = problems(items, label)
-    if errors:
-        raise invalid(errors)
+    raise_problems(problems(items, label))
 
 
 def item_label(item):

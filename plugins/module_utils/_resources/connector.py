@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._items import duplicate_errors, identity_errors, invalid, item_where, validate_items
+from ansible_collections.superoffice.crm.plugins.module_utils._items import (
+    duplicate_errors, identity_errors, invalid, item_where, raise_problems, validate_items)
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import CONNECTORS, Item, ItemFailure, Kind, PlanError, Step
 
 CONNECTOR_OPTIONS = dict(
@@ -102,9 +103,7 @@ def problems(items, label='connectors'):
 
 def check_items(items, label='connectors'):
     """Raise a PlanError listing every problem found without any request."""
-    errors = problems(items, label)
-    if errors:
-        raise invalid(errors)
+    raise_problems(problems(items, label))
 
 
 class Connectors(Kind):

@@ -218,6 +218,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._base import Secre
 from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient
 # The modules' connection options (the one place this file takes them from).
 from ansible_collections.superoffice.crm.plugins.module_utils._options import WEBAPI_ARGUMENT_SPEC
+from ansible_collections.superoffice.crm.plugins.module_utils._values import sync_time
 
 SOURCE_OPTIONS = dict(
     interval=dict(type='int', default=300),
@@ -226,8 +227,6 @@ SOURCE_OPTIONS = dict(
 )
 # The longest wait between polls of a failing tenant, unless interval is longer.
 MAX_BACKOFF = 900
-# .NET's DateTime.MinValue: what the agent sends as LastSync for a connection that never synchronized.
-NEVER = '0001-01-01'
 
 logger = logging.getLogger('superoffice.crm.erpsync_health')
 
@@ -249,17 +248,6 @@ def inert(text):
         return text
     escaped = text.replace('{', "{{ '{' }}")
     return "{{ '#' }}" + escaped[1:] if escaped.startswith('#') else escaped
-
-
-def parse_time(text):
-    """A LastSync date and time, aware (UTC when the server names no zone); None for never or an unreadable value."""
-    if not isinstance(text, str) or not text or text.startswith(NEVER):
-        return None
-    try:
-        when = datetime.datetime.fromisoformat(text.replace('Z', '+00:00'))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=datetime.timezone.utc)
 
 
 class _Settings:
@@ -446,7 +434,7 @@ class HealthWatch:
     def connection_state(self, record, before, summary, now):
         active = bool(record['Active'])
         if summary is not None:
-            last_sync = parse_time(summary.get('LastSync'))
+            last_sync = sync_time(summary.get('LastSync'))
         else:
             last_sync = before['last_sync'] if before else None
         # When the source first saw the connection active: unknown (long ago) for those active at the first poll.
