@@ -14,7 +14,7 @@ Private to this collection (the leading underscore): its interface may change wi
 """
 
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
-from ansible_collections.superoffice.crm.plugins.module_utils._items import invalid
+from ansible_collections.superoffice.crm.plugins.module_utils._items import raise_problems
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import SYNC_PRIORITY, Code, Item, ItemFailure, Kind, PlanError, Step
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
@@ -112,9 +112,7 @@ def priority_errors(entries, label):
 
 def priority_item(entries, label='connections'):
     """The desired order, its entries checked without a request; raise PlanError listing every problem."""
-    errors = priority_errors(entries, label)
-    if errors:
-        raise invalid(errors)
+    raise_problems(priority_errors(entries, label))
     return PriorityItem(entries, label)
 
 
@@ -226,8 +224,7 @@ class SyncPriority(Kind):
         try:
             item.known = self.targets_of() if self.targets_of else live_targets(self.api.get_all_connections(False))
             item.targets, errors = resolve(item, item.known)
-            if errors:
-                raise invalid(errors)
+            raise_problems(errors)
             item.current = item.final = self.read_order()
         except WebAPIError as e:
             raise PlanError(e.message + '. Nothing was changed', e.result_fields())
