@@ -130,8 +130,9 @@ options:
     version_added: 0.3.0
 notes:
   - Check mode and diff mode predict exactly what a real run does (with the O(refresh_fields) exception above); nothing is written
-    in check mode. When this task changes which fields the ERP tab shows (or activates the actor type), check mode predicts the
-    newly shown fields last in the ERP tab's order, as their ranks are known only after the save.
+    in check mode. When this task changes which fields the ERP tab shows (or activates the actor type, or the connection is made
+    in the same run), check mode cannot read the ERP tab's order, as the server shows the fields' ranks only after the save:
+    it then predicts the moves of O(erp_tab_order) (when two fields or more are shown) and warns that it did.
   - A SuperOffice field another connection synchronizes (C(AlreadyMapped)) can be synchronized only both ways or to the ERP system
     here; a change to V(to_crm) of such a field fails before any write. A field mapped to another SuperOffice field in the same
     task is checked by the server, whose refusal names the other connection.

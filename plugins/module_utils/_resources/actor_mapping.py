@@ -19,7 +19,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._items import fail
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
     DEFAULTS, FIELD_ORDER, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, Step)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.field_order import (
-    FieldOrder, crm_actor, order_errors, order_problems, predicted, shown_fields, unshown)
+    FieldOrder, crm_actor, order_errors, order_problems, shown_fields, unshown)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.mapping_rules import (
     DEFAULT_KEYS, DIRECTIONS, already_mapped_errors, blank_default, crm_field_errors, default_facts, direction_of, field_errors,
     mandatory_errors, read_only_errors, wanted_default)
@@ -96,6 +96,7 @@ class MappingItem(Item):
         self.defaults_before = {}   # as read
         self.pending = True         # not read yet (its connection is created or refreshed in this run)
         self.shown = []             # erp_tab_order: the fields the ERP tab shows, as read (or predicted): [(key, rank)]
+        self.order_unknown = False  # ... not readable in check mode (fields first shown in this run): the moves are predicted
         self.order_before = None    # ... their keys in rank order
         self.order = None           # ... after the run
 
@@ -225,23 +226,27 @@ class ActorMappings(Kind):
 
     def _read_order(self, item):
         """The ERP tab's order, read after this run saved the mapping. In check mode the server still shows the mapping as it
-        was: a mapping this run would make, activate or show other fields of is predicted (the fields it newly shows last)."""
+        was, so the order of a mapping this run would make, activate or show other fields of cannot be read: its shown fields
+        are taken in the mapping's order, and the moves are predicted (with a warning)."""
         final = item.final or item.mapping
-        shown_after = [row['ErpFieldKey'] for row in final['FieldMappings'] if row.get('ShowInGui')]
-        predicts = self.run.check_mode and (not self._conn_id(item) or self._shows_otherwise(item))
-        try:
-            shown = [] if predicts and not item.mapping.get('IsActive') else shown_fields(
-                self.order.read(crm_actor(final)), self._conn_id(item), item.params['actor_type'], self._label(item))
-        except WebAPIError as e:
-            item.fail(e.message, e.result_fields())
-            return
-        except ItemFailure as e:
-            item.fail(e.message)
-            return
-        item.shown = shown = predicted(shown, shown_after) if predicts else shown
-        if unshown(item.params['erp_tab_order'], shown):
-            item.fail(unshown(item.params['erp_tab_order'], shown))
-        item.order_before = item.order = [key for key, rank in shown]
+        if self.run.check_mode and (not self._conn_id(item) or self._shows_otherwise(item)):
+            item.shown = [(row['ErpFieldKey'], n) for n, row in enumerate(final['FieldMappings'], 1) if row.get('ShowInGui')]
+            item.order_unknown = len(item.shown) > 1
+            if item.order_unknown:
+                self.run.warn('%scheck mode cannot read the ERP-tab order of fields this run would first show (the server shows them '
+                              'only after the save): the moves of erp_tab_order are predicted' % item.where)
+        else:
+            try:
+                item.shown = shown_fields(self.order.read(crm_actor(final)), self._conn_id(item), item.params['actor_type'], self._label(item))
+            except WebAPIError as e:
+                item.fail(e.message, e.result_fields())
+                return
+            except ItemFailure as e:
+                item.fail(e.message)
+                return
+            if unshown(item.params['erp_tab_order'], item.shown):
+                item.fail(unshown(item.params['erp_tab_order'], item.shown))
+        item.order_before = item.order = [key for key, rank in item.shown]
 
     @staticmethod
     def _shows_otherwise(item):
@@ -257,7 +262,8 @@ class ActorMappings(Kind):
     def _order_step(self, item):
         final = item.final or item.mapping
         field_ids = dict((row['ErpFieldKey'], row['ErpFieldId']) for row in final['FieldMappings'])
-        return self.order.step(item, self._conn_id(item), self._label(item), item.params['erp_tab_order'], item.shown, field_ids)
+        return self.order.step(item, self._conn_id(item), self._label(item), item.params['erp_tab_order'], item.shown, field_ids,
+                               item.order_unknown)
 
     def _refresh_step(self, item):
         conn_id = self._conn_id(item)

@@ -75,14 +75,6 @@ def shown_fields(answer, conn_id, actor, label):
     return sorted(fields, key=lambda field: field[1])
 
 
-def predicted(shown, shown_after):
-    """Check mode, for a mapping whose ERP-tab fields this run changes: the fields still shown keep their places, the newly shown
-    ones come last (their ranks are known only after the save)."""
-    kept = [(key, rank) for key, rank in shown if key in shown_after]
-    last = max([rank for key, rank in shown] + [0])
-    return kept + [(key, last + n) for n, key in enumerate([key for key in shown_after if key not in dict(kept)], 1)]
-
-
 def unshown(given, shown):
     """The problem of keys the ERP tab does not show after the save (the server leaves out fields missing in the ERP system)."""
     missing = [key for key in given if key not in dict(shown)]
@@ -151,11 +143,11 @@ class FieldOrder:
             return None
         return keys
 
-    def step(self, item, conn_id, label, given, shown, field_ids):
-        """The moves of one mapping as one step (None when the order is as wanted): sent one by one, then read again; planned
-        again from that read when the server numbers ranks otherwise."""
+    def step(self, item, conn_id, label, given, shown, field_ids, unknown=False):
+        """The moves of one mapping as one step (None when the order is as wanted; ``unknown``: check mode could not read it):
+        sent one by one, then read again; planned again from that read when the server numbers ranks otherwise."""
         wanted = wanted_order(given, shown)
-        if [key for key, rank in shown] == wanted:
+        if [key for key, rank in shown] == wanted and not unknown:
             return None
         actor = item.params['actor_type']
         crm = crm_actor(item.final or item.mapping)

@@ -30,7 +30,8 @@ ROLE = 'superoffice.crm.erpsync'
 MODULE_VARIABLES = {
     'connectors': 'erpsync_connectors', 'connections': 'erpsync_connections', 'connections_exclusive': 'erpsync_connections_exclusive',
     'engine_state': 'erpsync_engine_state', 'engine_interval': 'erpsync_engine_interval', 'engine_wait': 'erpsync_engine_wait',
-    'engine_wait_timeout': 'erpsync_engine_wait_timeout',
+    'engine_wait_timeout': 'erpsync_engine_wait_timeout', 'connectors_exclusive': 'erpsync_connectors_exclusive',
+    'engine_despite_failures': 'erpsync_engine_despite_failures', 'parts': 'erpsync_parts', 'sync_priority': 'erpsync_sync_priority',
 }
 # Options the role computes itself rather than take from a variable.
 ROLE_COMPUTED = {'warn_unknown': '__erpsync_unknown'}

@@ -100,11 +100,16 @@ def test_a_field_the_same_task_shows_is_ordered_after_the_save(webapi, run_modul
     assert result['mapping']['erp_tab_order'] == ['Email', 'Name', 'PriceList', 'Phone']
 
 
-def test_check_mode_puts_a_field_the_task_would_show_last(webapi, run_module):
-    expect_reads(webapi)
-    result = run(run_module, ['Email'], args=dict(fields=[dict(erp_field='Email', show_in_erp_tab=True)]), check_mode=True)
+@pytest.mark.parametrize('order', [['Email'], ['Name']])
+def test_check_mode_predicts_the_moves_where_the_task_first_shows_fields(webapi, run_module, order):
+    """The server shows a field's rank only after the save: check mode predicts the moves (over, never under) and says so."""
+    webapi.expect('GetAllConnections', LIST, [CONN])
+    webapi.expect('GetActorTypeMapping', CUSTOMER, mapping(7, active=True, rows=rows()))
+    result = run(run_module, order, args=dict(fields=[dict(erp_field='Email', show_in_erp_tab=True)]), check_mode=True)
     assert result['operations'] == ['mapping updated', 'ERP-tab order updated']
-    assert result['mapping']['erp_tab_order'] == ['Email', 'Name', 'PriceList', 'Phone']
+    assert result['mapping']['erp_tab_order'][0] == order[0]
+    assert any('check mode cannot read the ERP-tab order of fields this run would first show' in w for w in result['warnings'])
+    assert webapi.methods == ['GetAllConnections', 'GetActorTypeMapping']
 
 
 @pytest.mark.parametrize('args, message', [
