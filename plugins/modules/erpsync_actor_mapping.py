@@ -131,7 +131,7 @@ options:
 notes:
   - Check mode and diff mode predict exactly what a real run does (with the O(refresh_fields) exception above); nothing is written
     in check mode. When this task changes which fields the ERP tab shows (or activates the actor type, or the connection is made
-    in the same run), check mode cannot read the ERP tab's order, as the server shows the fields' ranks only after the save:
+    in the same run), check mode cannot read the ERP tab's order, as the server shows the fields' ranks only after the save;
     it then predicts the moves of O(erp_tab_order) (when two fields or more are shown) and warns that it did.
   - A SuperOffice field another connection synchronizes (C(AlreadyMapped)) can be synchronized only both ways or to the ERP system
     here; a change to V(to_crm) of such a field fails before any write. A field mapped to another SuperOffice field in the same
