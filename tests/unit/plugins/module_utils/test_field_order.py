@@ -61,4 +61,3 @@ def test_an_order_as_wanted_needs_no_move():
 
 def test_the_wanted_order_is_the_given_keys_then_the_others_as_they_are():
     assert wanted_order(['C'], [('A', 1), ('B', 2), ('C', 3)]) == ['C', 'A', 'B']
-
