@@ -67,7 +67,8 @@ def _tenant_route(server, verb, key, rest, raw):
         tenant.reset()
     elif route == ('PUT', 'toggle_failures'):
         tenant.set_toggle_failures(_body(raw))
-    elif verb == 'PUT' and route[1] in ('test_failures', 'config_test_failures', 'sync_failures', 'connector_url_results', 'latency'):
+    elif verb == 'PUT' and route[1] in ('test_failures', 'config_test_failures', 'sync_failures', 'connector_url_results', 'latency',
+                                         'password_mask'):
         tenant.set_list(route[1], _body(raw))
     elif route == ('PUT', 'engine'):
         tenant.set_engine(_body(raw))
