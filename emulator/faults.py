@@ -14,11 +14,9 @@ import time
 
 from .agent import DataError, find_method, lookup
 from .methods.connections import parse_connection
-from .wire import DROP, Response
+from .wire import DROP, ECHO_ENCODINGS, Response
 
 KINDS = ('status', 'html', 'drop_after_apply', 'drop_before_apply', 'delay', 'null', 'garbage', 'reflect', 'wrong_id')
-# The forms a reflected request can be echoed in (see wire.echo): what a .NET server, WCF or a proxy writes.
-ECHO_ENCODINGS = ('plain', 'json', 'stj', 'slash', 'percent', 'percent_lower', 'form', 'latin1')
 GARBAGE_FORMS = ('bytes', 'truncated', 'empty')
 WRONG_ID_MODES = ('answer', 'record', 'call')
 MAX_DELAY = 30.0

@@ -113,6 +113,17 @@ _ECHO = {
 }
 
 
+ECHO_ENCODINGS = tuple(_ECHO)
+
+
+def encode_text(text, encoding):
+    """One string as it appears in an echo of that encoding (inside a JSON text for the JSON forms): what a client must
+    recognize to mask a secret the server repeats."""
+    escape, encode = _ECHO[encoding]
+    text = escape(text) if escape is not None else text
+    return encode(text) if encode is not None else text
+
+
 def echo(headers, raw, encoding='plain'):
     """The request as a reflect fault echoes it: the Authorization and SO-AppToken headers and the body, in one of the
     forms a server or proxy writes a request it repeats in an error (``plain``: as received)."""
@@ -124,10 +135,9 @@ def echo(headers, raw, encoding='plain'):
             text = _json_text(json.loads(text), escape) if text.strip() else ''
         except ValueError:
             text = escape(text)
-        pairs = [(name, escape(value)) for name, value in pairs]
     if encode is not None:
         text = encode(text)
-        pairs = [(name, encode(value)) for name, value in pairs]
+    pairs = [(name, encode_text(value, encoding)) for name, value in pairs]
     prefix = '' if encoding == 'plain' else '%s echo: ' % encoding
     return '%sRejected request (%s) with body %s' % (prefix, ' '.join('%s: %s' % pair for pair in pairs), text)
 
