@@ -12,11 +12,12 @@ __metaclass__ = type
 
 import base64
 import json
+import os
 
 import pytest
 import requests
 
-from .conftest import AUTH, ONLINE, ONSITE, ONSITE_PASSWORD, ONSITE_USER, VISMA_SECRET
+from .conftest import AUTH, ONLINE, ONSITE, ONSITE_PASSWORD, ONSITE_USER, REPO_ROOT, VISMA_SECRET
 from .test_faults import add_fault
 
 SECRET = "Abc+def&<x>'/y é"  # the characters the .NET and proxy encodings treat differently
@@ -212,3 +213,17 @@ def test_data_file_password_mask(data_file, tmp_path):
     path.write_text(json.dumps(data))
     tenant = TenantStore.from_file(str(path)).get(ONLINE)
     assert tenant.snapshot()['password_mask'] == '####'
+
+
+def test_hostile_data_file_loads_with_what_the_target_relies_on():
+    """emulator/data/hostile.json (the export_hostile target): Jinja everywhere, colliding secret names, odd metadata."""
+    from ansible_collections.superoffice.crm.emulator.store import TenantStore
+    tenant = TenantStore.from_file(os.path.join(REPO_ROOT, 'emulator', 'data', 'hostile.json')).get('Hostile')
+    state = tenant.snapshot()
+    names = [c['DisplayName'] for c in state['connections'] if not c['Deleted']]
+    assert names.count('Twin') == 2
+    assert {'X Y', 'X', 'Case', 'SuperOffice'} <= set(names)
+    assert sum('SUPEROFFICE_MARKER_DIR' in n for n in names) == 3  # a lookup, a statement, a YAML tag
+    assert [len(c['config_fields']) for c in state['connectors'][1:4]] == [0, 1, 2]  # [], a key missing, another case
+    assert 'HOSTILE-URL-PASSWORD@' in state['connectors'][4]['url']
+    assert state['password_fields_readable'] is True
