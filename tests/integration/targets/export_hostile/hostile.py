@@ -125,22 +125,26 @@ def snapshot(by_name=False):
     }
 
 
+def _differences(want, have):
+    """What differs, shortly: the differing members of two objects, else both values."""
+    if isinstance(want, dict) and isinstance(have, dict):
+        return dict((k, _differences(want.get(k), have.get(k))) for k in sorted(set(want) | set(have)) if want.get(k) != have.get(k))
+    return {'want': want, 'have': have}
+
+
 def compare(path, by_name):
     with open(path, encoding='utf-8') as handle:
         want = json.load(handle)
     have = snapshot(by_name)
     problems = []
     for part in sorted(set(want) | set(have)):
-        if want.get(part) == have.get(part):
-            continue
-        if isinstance(want.get(part), dict) and isinstance(have.get(part), dict):
-            for key in sorted(set(want[part]) | set(have[part])):
-                if want[part].get(key) != have[part].get(key):
-                    problems.append('%s[%s]:\n    want %s\n    have %s' % (part, key, json.dumps(want[part].get(key), ensure_ascii=False),
-                                                                         json.dumps(have[part].get(key), ensure_ascii=False)))
-        else:
-            problems.append('%s:\n    want %s\n    have %s' % (part, json.dumps(want.get(part), ensure_ascii=False),
-                                                           json.dumps(have.get(part), ensure_ascii=False)))
+        mine, theirs = want.get(part), have.get(part)
+        keys = sorted(set(mine) | set(theirs)) if isinstance(mine, dict) and isinstance(theirs, dict) else [None]
+        for key in keys:
+            one, other = (mine, theirs) if key is None else (mine.get(key), theirs.get(key))
+            if one != other:
+                problems.append('%s%s: %s' % (part, '' if key is None else '[%s]' % key,
+                                               json.dumps(_differences(one, other), ensure_ascii=False, sort_keys=True)))
     if problems:
         sys.exit('the tenant is not as it was (values must arrive verbatim):\n  ' + '\n  '.join(problems))
     print('the tenant is as it was: %d connections, %d connectors' % (len(have['connections']), len(have['connectors'])))
@@ -171,7 +175,11 @@ class _Loader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
     """The export as YAML, whatever tags it uses to keep tenant values from being templated (!unsafe)."""
 
 
-_Loader.add_multi_constructor('!', lambda loader, suffix, node: loader.construct_scalar(node))
+class Tagged(str):
+    """A scalar the export tagged (!unsafe): tenant data, never a vault placeholder."""
+
+
+_Loader.add_multi_constructor('!', lambda loader, suffix, node: Tagged(loader.construct_scalar(node)))
 
 PLACEHOLDER = re.compile(r'\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}')
 
@@ -207,7 +215,7 @@ def placeholders(export_path, stub_path, docs_root, filled_path):
     connectors = dict((c['name'], c) for c in tenant['connectors'])
     for index, item in enumerate(exported.get('erpsync_connectors') or []):
         url = item.get('connector_url') or ''
-        if PLACEHOLDER.search(url) and item.get('name') in connectors:
+        if not isinstance(url, Tagged) and PLACEHOLDER.search(url) and item.get('name') in connectors:
             use('erpsync_connectors[%d].connector_url' % index, url, connectors[item['name']]['url'])
     live = [c for c in tenant['connections'] if not c['Deleted']]
     for index, item in enumerate(exported.get('erpsync_connections') or []):
@@ -217,7 +225,7 @@ def placeholders(export_path, stub_path, docs_root, filled_path):
             continue
         stored = matches[0]['ConfigFields']
         for key, value in (item.get('config') or {}).items():
-            if isinstance(value, str) and PLACEHOLDER.search(value):
+            if isinstance(value, str) and not isinstance(value, Tagged) and PLACEHOLDER.search(value):
                 use('erpsync_connections[%d] (%s).config[%s]' % (index, item.get('name'), key), value, stored.get(key))
     for name, uses in sorted(found.items()):
         if len(set(value for where, value in uses)) > 1 or len(uses) > 1:
