@@ -9,11 +9,14 @@
   hostile.py snapshot FILE               the tenant's state as the collection manages it (config in clear)
   hostile.py compare FILE [--by-name]    fail unless the tenant's state equals FILE (by name: after a re-create)
   hostile.py drift                       what an admin changes by hand (descriptions, a config value, a mapping, a default)
-  hostile.py delete                      delete every live connection but the twins and those of odd-metadata connectors
+  hostile.py delete-twin                 delete the second of the two same-name connections (the admin resolves them)
+  hostile.py delete                      delete every live connection but the twin and those of odd-metadata connectors
+  hostile.py clear-requests              empty the emulator's request log
   hostile.py placeholders EXPORT STUB DOCS_ROOT FILLED   check the placeholders; write the vault filled with the tenant's values
   hostile.py requests [--none|--no-writes]  the request log since it was cleared: empty, or reads only
   hostile.py markers DIR                 fail when a marker file exists (a tenant's Jinja ran on the controller); empty DIR
   hostile.py stub-names STUB             the variables of the vault stub, one a line
+  hostile.py names-twins OUTPUT          fail unless a failed run's error names both same-name connections
   hostile.py absent FILE...              fail when a file holds a secret the tenant stores in clear
 """
 
@@ -143,8 +146,8 @@ def compare(path, by_name):
         for key in keys:
             one, other = (mine, theirs) if key is None else (mine.get(key), theirs.get(key))
             if one != other:
-                problems.append('%s%s: %s' % (part, '' if key is None else '[%s]' % key,
-                                               json.dumps(_differences(one, other), ensure_ascii=False, sort_keys=True)))
+                where = part if key is None else '%s[%s]' % (part, key)
+                problems.append('%s: %s' % (where, json.dumps(_differences(one, other), ensure_ascii=False, sort_keys=True)))
     if problems:
         sys.exit('the tenant is not as it was (values must arrive verbatim):\n  ' + '\n  '.join(problems))
     print('the tenant is as it was: %d connections, %d connectors' % (len(have['connections']), len(have['connectors'])))
@@ -163,6 +166,12 @@ def drift():
                                               'FieldMappings': [{'ErpFieldId': field_id(1, 'Customer', erp_key), 'CrmFieldKey': ''}]}})
     call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': {'ErpFieldId': field_id(1, 'Customer', erp_key), 'DefaultValue': 'drifted',
                                                           'HasFirstSyncDefaultValue': True, 'FirstSyncDefaultValue': jinja('first-sync-default')}})
+
+
+def delete_twin():
+    """The admin resolves the two same-name connections by deleting the second."""
+    twins = sorted(c['ErpConnectionId'] for c in state()['connections'] if c['DisplayName'] in TWINS and not c['Deleted'])
+    call('DeleteConnection', {'ErpConnectionId': twins[-1]})
 
 
 def delete():
@@ -275,6 +284,14 @@ def requests(mode):
     print('%d requests, no %s' % (len(log), 'request' if mode == '--none' else 'write'))
 
 
+def names_twins(path):
+    """A failed run's error names the two same-name connections together: one problem with 'Twin' and both ids."""
+    with open(path, encoding='utf-8', errors='replace') as handle:
+        problems = [p for line in handle if line.startswith('fatal:') or 'FAILED!' in line for p in re.split(r'; |\\n', line)]
+    if not any('Twin' in p and re.search(r'\b20\b', p) and re.search(r'\b21\b', p) for p in problems):
+        sys.exit('no problem names both connections called Twin (ids 20 and 21): %s' % '; '.join(p for p in problems if 'Twin' in p)[:2000])
+
+
 def markers(folder):
     """Fails when tenant data ran as Jinja; empties the folder, so that each run is checked on its own."""
     made = sorted(os.listdir(folder))
@@ -306,12 +323,18 @@ def main(argv):
         drift()
     elif command == 'delete':
         delete()
+    elif command == 'delete-twin':
+        delete_twin()
+    elif command == 'clear-requests':
+        admin('DELETE', 'requests')
     elif command == 'placeholders':
         placeholders(*args)
     elif command == 'requests':
         requests(args[0] if args else '--no-writes')
     elif command == 'markers':
         markers(args[0])
+    elif command == 'names-twins':
+        names_twins(args[0])
     elif command == 'stub-names':
         with open(args[0], encoding='utf-8') as handle:
             print('\n'.join(sorted(yaml.safe_load(handle) or {})))

@@ -42,7 +42,7 @@ def texts(value):
 
 def forms(*secrets):
     """A secret as it is, and as each echo encoding writes it."""
-    return set([s for s in secrets] + [encode_text(s, encoding) for s in secrets for encoding in ECHO_ENCODINGS])
+    return set(list(secrets) + [encode_text(s, encoding) for s in secrets for encoding in ECHO_ENCODINGS])
 
 
 def leaks(result, *secrets):
@@ -231,8 +231,8 @@ COLLIDING = [
     (3, 'Case', {'Secret': 's-3', 'secret': 's-4', 'Client-Secret': 's-5', 'client secret': 's-6'}),
     (4, 'SuperOffice', {'Password': 's-7'}),
 ]
-COLLIDING_FIELDS = [dict(FieldKey=key, FieldType='Password') for key in ('Secret', 'secret', 'Y Secret', 'Client-Secret', 'client secret',
-                                                                          'Password')]
+COLLIDING_KEYS = ('Secret', 'secret', 'Y Secret', 'Client-Secret', 'client secret', 'Password')
+COLLIDING_FIELDS = [dict(FieldKey=key, FieldType='Password') for key in COLLIDING_KEYS]
 
 
 def test_export_gives_every_secret_its_own_placeholder(webapi, run_module):

@@ -234,8 +234,9 @@ def admins_prod(tenant, payload):
 def stand_in(monkeypatch):
     def make(on_first_create):
         tenant = Tenant([], on_first_create)
-        # A plain function, so that the session comes first as it does for Session.post.
-        monkeypatch.setattr(requests.Session, 'post', lambda session, url, **kwargs: tenant.post(session, url, **kwargs))
+        def post(session, url, **kwargs):  # a plain function: the session comes first, as for Session.post
+            return tenant.post(session, url, **kwargs)
+        monkeypatch.setattr(requests.Session, 'post', post)
         monkeypatch.setattr('time.sleep', lambda seconds: None)
         return tenant
     return make
@@ -247,7 +248,7 @@ CREATE = dict(name='Prod', connector='Visma.net', active=True, config={'ApiUrl':
 def test_unclear_create_never_adopts_a_connection_an_admin_made_meanwhile(stand_in, run_module):
     """The create's answer is lost and did not land; an admin made 'Prod' (id 1) meanwhile. The run took it as its own,
     activated it and reported success. It must not write to it, nor report it as its own, and fail naming it."""
-    tenant = stand_in(lambda tenant, payload: admins_prod(tenant, payload))
+    tenant = stand_in(admins_prod)
     result = run_module(erpsync_connection.main, CREATE)
     assert tenant.writes_to(1) == [], tenant.writes_to(1)
     assert (result.get('connection') or {}).get('id') != 1
