@@ -234,8 +234,10 @@ def admins_prod(tenant, payload):
 def stand_in(monkeypatch):
     def make(on_first_create):
         tenant = Tenant([], on_first_create)
+
         def post(session, url, **kwargs):  # a plain function: the session comes first, as for Session.post
             return tenant.post(session, url, **kwargs)
+
         monkeypatch.setattr(requests.Session, 'post', post)
         monkeypatch.setattr('time.sleep', lambda seconds: None)
         return tenant
