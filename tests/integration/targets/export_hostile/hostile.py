@@ -110,11 +110,12 @@ def snapshot(by_name=False):
         connections[key] = dict((k, conn[k]) for k in keep)
         mappings[key] = full['mappings'].get(str(conn['ErpConnectionId']), {})
     # Defaults and list mappings are kept by ERP field id: named by connection and field key instead.
-    fields = {}
+    fields = {}  # of live connections only: a deleted connection keeps its mapping state on the server
     for conn_id, actors in full['mappings'].items():
         for actor, mapping in actors.items():
             for erp_key, row in mapping['fields'].items():
-                fields[str(row['ErpFieldId'])] = '%s / %s / %s' % (keys.get(conn_id, conn_id), actor, erp_key)
+                if conn_id in keys:
+                    fields[str(row['ErpFieldId'])] = '%s / %s / %s' % (keys[conn_id], actor, erp_key)
         for actor in actors.values():
             for row in actor['fields'].values():
                 row.pop('ErpFieldId')

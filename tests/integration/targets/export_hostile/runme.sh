@@ -15,7 +15,7 @@
 #   - the export applied after an admin's drift: --check writes nothing, the real run puts back every value verbatim; a
 #     rerun changes nothing; the connections deleted and re-created from the export come back verbatim, secrets included;
 #   - no secret the tenant stores in clear (HOSTILE-SECRET-*, HOSTILE-URL-*) is in an output or in the 0644 export.
-# Every check runs, and the failed ones are listed at the end (a check that depends on a failed step says so).
+# Every check runs, and the failed ones are listed at the end.
 
 set -eu
 set -o pipefail
@@ -144,7 +144,7 @@ check "apply: no secret stored in clear in the output" python3 hostile.py absent
 admin_clear
 play rerun "${APPLY[@]}"
 check "rerun: no tenant value ran as a template" no_markers
-check "rerun: nothing changed, nothing written" changed_is rerun 0
+check "rerun: succeeded, nothing changed" changed_is rerun 0
 check "rerun: no write" python3 hostile.py requests --no-writes
 
 # 7. The connections deleted (but the twin and those of the odd-metadata connectors) and re-created from the export:
