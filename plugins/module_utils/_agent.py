@@ -102,12 +102,13 @@ class ErpSyncAPI:
                                                            expect=[FIELD_METADATA], null_ok=True, repeatable=READ)
         return self._field_metadata[connector_id]
 
-    def password_keys(self, connector_id):
-        """Keys of the connector's secret config fields, or None when its metadata is unknown (then every value is secret)."""
-        fields = self.get_field_metadata(connector_id) if connector_id else None
-        if fields is None:
-            return None
-        return set(f['FieldKey'] for f in fields if is_secret_type(f.get('FieldType')))
+    def plain_keys(self, connector_id):
+        """The config keys the connector's metadata types as plain (not secret) fields, exactly as it spells them. Every
+        other key is secret (fail closed): one the metadata lacks, lists only in another case or also types as secret, and
+        every key when the metadata is empty or unknown."""
+        fields = (self.get_field_metadata(connector_id) if connector_id else None) or []
+        secret = set(f['FieldKey'] for f in fields if is_secret_type(f.get('FieldType')))
+        return set(f['FieldKey'] for f in fields) - secret
 
     def resolve_connector(self, connector):
         """The connector id for a name or numeric id; raise ValueError listing the known connectors."""

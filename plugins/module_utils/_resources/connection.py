@@ -82,6 +82,9 @@ class Connections(Kind):
         records = self.run.each(lambda item: self._read(item.current['ErpConnectionId']), wanted)
         for item, record in zip(wanted, records):
             item.current, item.has_config = record, True
+        errors = [e for item in self.items if item.untyped_keys for e in self.config.stored_key_errors(item)]
+        if errors:
+            raise invalid(errors)
         for item in self.items:
             if item.current is not None and item.params['state'] == 'present':
                 item.written = self._compare(item, item.current, item.has_config)[1]
@@ -213,6 +216,7 @@ class Connections(Kind):
             return
         try:
             self.config.check(item)
+            item.errors += self.config.stored_key_errors(item)
         except WebAPIError as e:
             item.fail(e.message, e.result_fields())
         fail_with_errors(item)
@@ -397,13 +401,13 @@ class Connections(Kind):
         if item.params['state'] == 'absent' or item.final is None:
             return None
         record = item.final
-        secret_keys = ()
+        plain_keys = ()
         if item.has_config and record.get('ConfigFields'):
             try:
-                secret_keys = self.config.secret_keys(item, record)
+                plain_keys = set(record['ConfigFields']) - self.config.secret_keys(item, record)
             except WebAPIError:
-                secret_keys = None  # cannot tell: mask every value
-        return connection_facts(record, secret_keys, item.has_config, item.config)
+                pass  # cannot tell: mask every value
+        return connection_facts(record, plain_keys, item.has_config, item.config)
 
     def diff(self, item):
         if item.params['state'] == 'absent':

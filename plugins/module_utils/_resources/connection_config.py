@@ -48,24 +48,42 @@ class ConnectionConfig:
         by_key = dict((f['FieldKey'], f) for f in fields)
         given = item.params['config'] or {}
         unknown = sorted(set('%s' % k for k in given) - set(by_key))
-        if unknown:
-            item.errors.append('%sconfig key%s %s %s not known to connector %s; its config fields are: %s' % (
-                item.where, 's' if len(unknown) > 1 else '', ', '.join(unknown), 'are' if len(unknown) > 1 else 'is',
-                self.connector_name(item, connector_id), ', '.join(by_key) or 'none'))
+        if unknown and creating:
+            item.errors.append(self._unknown_keys(item, unknown, by_key, connector_id))
+        # A key the metadata does not list may be one the connection stores (the connector's metadata changed, or lacks
+        # it): taken as a secret, and checked against the stored config once that is read (stored_key_errors).
+        item.untyped_keys = set(unknown) if not creating else set()
         config = self._server_form(item, given, by_key, connector_id)
-        secret_keys = self.api.password_keys(connector_id)
+        plain_keys = self.api.plain_keys(connector_id)
         for key, value in config.items():
-            if key in secret_keys:
+            if key not in plain_keys:
                 self.api.client.secrets.add(value)
         if creating:
             self._fill_mandatory(item, fields, config, connector_id)
         item.config = config if item.params['config'] is not None or config else None
+
+    def _unknown_keys(self, item, unknown, by_key, connector_id):
+        return '%sconfig key%s %s %s not known to connector %s; its config fields are: %s' % (
+            item.where, 's' if len(unknown) > 1 else '', ', '.join(unknown), 'are' if len(unknown) > 1 else 'is',
+            self.connector_name(item, connector_id), ', '.join(by_key) or 'none')
+
+    def stored_key_errors(self, item):
+        """The config keys the connector's metadata does not list and the connection (read with its config) does not store
+        either: unknown, as for a new connection."""
+        unknown = sorted(item.untyped_keys - set((item.current or {}).get('ConfigFields') or {}))
+        if not unknown:
+            return []
+        connector_id = self.target_connector(item)
+        by_key = dict((f['FieldKey'], f) for f in self.api.get_field_metadata(connector_id) or [])
+        return [self._unknown_keys(item, unknown, by_key, connector_id)]
 
     def _server_form(self, item, given, by_key, connector_id):
         config = {}
         for key, value in given.items():
             field = by_key.get('%s' % key)
             if field is None:
+                if '%s' % key in item.untyped_keys:
+                    config['%s' % key] = config_value(value, None)  # text, as the connection stores it
                 continue
             try:
                 config[field['FieldKey']] = config_value(value, field.get('FieldType'))
@@ -121,15 +139,11 @@ class ConnectionConfig:
         return written
 
     def secret_keys(self, item, record):
-        """Keys whose values are secret for this item: of the record's connector and of the target connector. When either
-        connector's metadata is unknown, every key of the item's config and of the record counts as secret."""
-        keys = set()
-        for connector_id in set([record.get('ErpConnectorId'), self.target_connector(item)]):
-            found = self.api.password_keys(connector_id)
-            if found is None:
-                return set(record.get('ConfigFields') or {}) | set(item.config or {})
-            keys |= found
-        return keys
+        """The keys of the record's and the item's config whose values are secret: every key that the metadata of the
+        record's connector or of the target connector does not type as a plain field (fail closed, see plain_keys)."""
+        keys = set(record.get('ConfigFields') or {}) | set(item.config or {})
+        plain = [self.api.plain_keys(c) for c in set([record.get('ErpConnectorId'), self.target_connector(item)])]
+        return set(key for key in keys if any(key not in keys_of_one for keys_of_one in plain))
 
     def _field_types(self, item, record):
         fields = self.api.get_field_metadata(self.target_connector(item) or record.get('ErpConnectorId')) or []

@@ -390,12 +390,12 @@ def test_update_description_saves_the_record_as_read(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(rec)])
     webapi.expect('GetConnection', by_id(7), rec)
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
-    # Whole record as read: sync cursor and GUID kept, the blank Password field left out (so it is kept),
-    # the blank non-secret field sent as it is.
+    # Whole record as read: sync cursor and GUID kept, the blank Password field left out (so it is kept), and so is the
+    # blank Region, which the metadata does not type (a secret, fail closed: the server may hide it).
     webapi.expect('SaveConnection', {'Connection': {
         'ErpConnectionId': 7, 'ErpConnectorId': 3, 'DisplayName': 'Visma', 'DisplayDescription': 'Orders and customers',
         'Active': True, 'ConnectionId': 'guid-7', 'MostRecentTimestamp': '2026-03-01T10:15:00.123',
-        'ConfigFields': {'ApiUrl': 'https://erp.example.com', 'CompanyId': '42', 'Region': ''},
+        'ConfigFields': {'ApiUrl': 'https://erp.example.com', 'CompanyId': '42'},
         'Deleted': False, 'AllAccess': True, 'UserGroupAccessIds': [], 'AssociateAccessIds': []}},
         dict(rec, DisplayDescription='Orders and customers'))
     result = run(run_module, dict(name='Visma', description='Orders and customers'), diff=True)
@@ -807,8 +807,10 @@ def test_unknown_connector_lists_known_ones(webapi, run_module):
 
 
 def test_unknown_config_key_lists_known_keys(webapi, run_module):
+    """A key the metadata does not list is refused unless the connection stores it (read before any write)."""
     webapi.expect('GetAllConnections', LIST, [listed(record(7))])
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
+    webapi.expect('GetConnection', by_id(7), record(7))
     result = run(run_module, dict(name='Visma', config={'ApiUrl': 'x', 'Tenant': 'y', 'ApiKey': SECRET}))
     assert result['failed'] is True
     assert 'config key Tenant is not known to connector id 3; its config fields are: ApiUrl, ApiKey, CompanyId' in result['msg']

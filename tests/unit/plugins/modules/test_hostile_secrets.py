@@ -150,6 +150,46 @@ def test_tenant_export_masks_a_value_the_metadata_does_not_type(webapi, run_modu
     assert STORED not in json.dumps(result)
 
 
+@pytest.mark.parametrize('fields', ODD_METADATA)
+def test_a_stored_key_the_metadata_does_not_list_is_taken_as_a_secret(webapi, run_module, fields):
+    """The export writes such a key as a vault placeholder; applied with the stored value it is a secret the connection
+    stores: accepted, compared without a write, masked in the result and the diff (before: "config key ApiKey is not
+    known to connector id 3")."""
+    stored = connection(7, config={'ApiUrl': 'https://erp.example.com', 'ApiKey': STORED})
+    webapi.expect('GetAllConnections', LIST, [listed(stored)])
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, fields)
+    webapi.expect('GetConnection', {'ErpConnectionId': 7}, stored)
+    result = run_module(erpsync_connection.main, dict(id=7, update_secrets='on_create',
+                                                      config={'ApiUrl': 'https://erp.example.com', 'ApiKey': STORED}), diff=True)
+    assert result.get('failed') is not True, result['msg']
+    assert result['changed'] is False
+    assert result['connection']['config']['ApiKey'] == MASK
+    assert STORED not in json.dumps(result)
+
+
+def test_a_key_neither_the_metadata_nor_the_connection_has_is_refused_before_any_write(webapi, run_module):
+    stored = connection(7, config={'ApiUrl': 'https://erp.example.com'})
+    webapi.expect('GetAllConnections', LIST, [listed(stored)])
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
+    webapi.expect('GetConnection', {'ErpConnectionId': 7}, stored)
+    result = run_module(erpsync_connection.main, dict(id=7, config={'Tenant': STORED}))
+    assert result['failed'] is True
+    assert 'config key Tenant is not known to connector id 3' in result['msg'] and 'Nothing was changed' in result['msg']
+    assert STORED not in json.dumps(result)
+
+
+def test_a_credential_echoed_after_its_scheme_is_masked_in_any_encoding(webapi, run_module):
+    """Item 5: an encoding no list of forms knows (the Basic token percent-encoded twice): the text after the scheme is
+    masked all the same, so that a proxy's echo of the Authorization header never shows the credential."""
+    twice = encode_text(encode_text(BASIC, 'percent'), 'percent')
+    webapi.expect('GetEngineStatus', {}, status=502, raw='Bad gateway for Authorization: Basic%%20%s' % twice,
+                  headers={'Content-Type': 'text/plain'})
+    result = run_module(erpsync_engine_info.main, dict(retries=0), connection=ONSITE_ODD)
+    assert result['failed'] is True
+    assert 'HTTP 502' in result['msg'] and 'Basic ********' in result['msg'], result['msg']
+    assert twice not in json.dumps(result)
+
+
 # -- item 10: connector URLs with credentials and key-like query parameters -------------------------------------------------
 
 KEYED_URL = 'https://erpuser:Url-Pass-77@erp.example.com/keyed/ErpConnector.svc?api_key=Url-Key-88&code=Url-Code-99&company=42'
