@@ -11,12 +11,21 @@ Private to this collection (the leading underscore): its interface may change wi
 """
 
 import copy
+import re
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import ItemFailure
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import item_label
 from ansible_collections.superoffice.crm.plugins.module_utils._values import config_value, field_type_name, same_config_value
+
+# How servers show a stored secret they hide: blank, or a run of asterisks (********, or one per character).
+_SERVER_MASK = re.compile(r'\*+')
+
+
+def hidden(value):
+    """Whether a stored secret reads as hidden (blank or a mask): then it is never compared as a value nor sent back."""
+    return not value or bool(_SERVER_MASK.fullmatch('%s' % (value,)))
 
 
 class ConnectionConfig:
@@ -129,8 +138,8 @@ class ConnectionConfig:
         written = {}
         for key, value in item.config.items():
             current = have.get(key) or ''
-            if key in secret_keys and not current:
-                # A secret the record does not have at all is not set: write it. One that reads blank may be
+            if key in secret_keys and hidden(current):
+                # A secret the record does not have at all is not set: write it. One that reads blank or as a mask is
                 # hidden by the server (or empty): it cannot be compared, so update_secrets decides.
                 if key not in have or params['update_secrets'] == 'always':
                     written[key] = value
@@ -150,20 +159,21 @@ class ConnectionConfig:
         return dict((f['FieldKey'], field_type_name(f.get('FieldType'))) for f in fields)
 
     def whole(self, item, record, written):
-        """Whether the config after the save can be tested whole: a secret that reads blank is not sent (the server keeps
+        """Whether the config after the save can be tested whole: a secret that reads hidden is not sent (the server keeps
         it), so a config that leaves one out cannot; then the stored connection is tested by id after the save."""
         secret_keys = self.secret_keys(item, record)
-        return not [k for k, v in (record.get('ConfigFields') or {}).items() if k in secret_keys and not v and k not in written]
+        return not [k for k, v in (record.get('ConfigFields') or {}).items() if k in secret_keys and hidden(v) and k not in written]
 
     def payload(self, item, record, changes, written):
         """The record as read, with only the user's changes: the sync cursor and GUID stay as they are.
 
-        Secret fields that read blank are left out (unless written), so the server keeps what it stores.
+        Secret fields that read hidden (blank or a mask) are left out (unless written), so the server keeps what it stores:
+        sent back, a mask would overwrite the secret.
         """
         secret_keys = self.secret_keys(item, record)
         payload = copy.deepcopy(writable(record))
         payload.update(changes)
-        config = dict((k, v) for k, v in (record.get('ConfigFields') or {}).items() if v or k not in secret_keys)
+        config = dict((k, v) for k, v in (record.get('ConfigFields') or {}).items() if k not in secret_keys or not hidden(v))
         config.update(written)
         payload['ConfigFields'] = config
         return payload
