@@ -9,6 +9,7 @@ Swagger names and the answer shape the client checks before anyone uses the answ
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._shapes import (
     ACTOR_MAPPING, CONNECTION, CONNECTOR_ENTITY, DEFAULT_VALUE, ENGINE, FIELD_METADATA, LIST_CONTAINER, LIST_ITEM, MDO_ITEM,
     PLUGIN_RESPONSE, SUMMARY, Opt)
@@ -27,6 +28,16 @@ ONCE = False
 def writable(carrier):
     """A carrier as it is sent back: without the read-only metadata."""
     return {k: v for k, v in carrier.items() if k not in CARRIER_METADATA}
+
+
+def same_object(method, sent, answer, key):
+    """A write's answer about the object it was sent for: an answer that carries another id (a proxy or a confused server
+    mixing up objects) is an error, so that nothing more is written on the strength of it. ``sent`` 0 creates: any id."""
+    if sent and isinstance(answer, dict) and answer.get(key) != sent:
+        raise WebAPIError('ErpSync %s was sent for %s %s and answered with %s %s: the server may have written to another '
+                          'object than the one sent, so nothing more is written for it. Check both objects before running again'
+                          % (method, key, sent, key, answer.get(key)), method=method)
+    return answer
 
 
 def blank_reasons(reasons):
@@ -66,7 +77,8 @@ class ErpSyncAPI:
     def save_connection(self, connection):
         # Never repeated blindly: id 0 creates one more connection each time, and an update sent again after the engine moved
         # the sync cursor (MostRecentTimestamp) would set it back. After an unclear answer the caller reads and decides.
-        return self.call('SaveConnection', {'Connection': connection}, expect=CONNECTION, repeatable=ONCE)
+        saved = self.call('SaveConnection', {'Connection': connection}, expect=CONNECTION, repeatable=ONCE)
+        return same_object('SaveConnection', connection.get('ErpConnectionId'), saved, 'ErpConnectionId')
 
     def delete_connection(self, connection_id):
         return self.call('DeleteConnection', {'ErpConnectionId': int(connection_id)}, repeatable=SET)
@@ -135,8 +147,9 @@ class ErpSyncAPI:
 
     def save_connector_entity(self, entity):
         # The body is the entity itself (no request wrapper); id 0 creates a connector.
-        return self.call('SaveErpSyncConnectorEntity', writable(entity), expect=CONNECTOR_ENTITY,
-                         repeatable=SET if entity.get('ErpConnectorId') else ONCE)  # id 0 creates
+        saved = self.call('SaveErpSyncConnectorEntity', writable(entity), expect=CONNECTOR_ENTITY,
+                          repeatable=SET if entity.get('ErpConnectorId') else ONCE)  # id 0 creates
+        return same_object('SaveErpSyncConnectorEntity', entity.get('ErpConnectorId'), saved, 'ErpConnectorId')
 
     def delete_connector_entity(self, connector_id):
         return self.call('DeleteErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)}, repeatable=SET)
@@ -155,19 +168,22 @@ class ErpSyncAPI:
         return self.call('GetActorTypeMapping', {'ErpConnectionId': int(connection_id), 'ActorType': actor_type}, expect=ACTOR_MAPPING, repeatable=READ)
 
     def save_actor_type_mapping(self, mapping):
-        return self.call('SaveActorTypeMapping', {'Mapping': writable(mapping)}, expect=ACTOR_MAPPING, repeatable=SET)
+        saved = self.call('SaveActorTypeMapping', {'Mapping': writable(mapping)}, expect=ACTOR_MAPPING, repeatable=SET)
+        return same_object('SaveActorTypeMapping', mapping.get('ErpConnectionId'), saved, 'ErpConnectionId')
 
     def get_default_value(self, field_id):
         return self.call('GetDefaultValueInfo', {'ErpFieldId': int(field_id)}, expect=DEFAULT_VALUE, repeatable=READ)
 
     def save_default_value(self, default):
-        return self.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': writable(default)}, expect=DEFAULT_VALUE, repeatable=SET)
+        saved = self.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': writable(default)}, expect=DEFAULT_VALUE, repeatable=SET)
+        return same_object('SaveDefaultValueInfo', default.get('ErpFieldId'), saved, 'ErpFieldId')
 
     def get_list_mappings(self, connection_id):
         return self.call('GetConnectionListMappings', {'ErpConnectionId': int(connection_id)}, expect=LIST_CONTAINER, repeatable=READ)
 
     def save_list_mappings(self, container):
-        return self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER, repeatable=SET)
+        saved = self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER, repeatable=SET)
+        return same_object('SaveConnectionListMappings', container.get('ErpConnectionId'), saved, 'ErpConnectionId')
 
     def mdo_list(self, name):
         """The items of a CRM list (``GET api/v1/MDOList/{name}?flat=true``), to find CRM list items by name."""

@@ -362,6 +362,10 @@ class Connections(Kind):
             if saved is None or not saved.get('ErpConnectionId'):
                 raise ItemFailure('SaveConnection answered without a connection id: the connection %r may not have been '
                                   'created; check the tenant before running again' % payload['DisplayName'])
+            if saved['ErpConnectionId'] in self.known_ids:
+                raise ItemFailure('SaveConnection, sent to create connection %r, answered with id %s, which connection %s already '
+                                  'had: the server may have written to it instead. Nothing more is written for it; check both '
+                                  'before running again' % (payload['DisplayName'], saved['ErpConnectionId'], describe(saved)))
             return saved
 
         def done(answer):

@@ -223,10 +223,15 @@ class Connectors(Kind):
                 self._test_url(item, predicted['URL'])
             entity = dict(writable(self.api.create_default_connector_entity()), DisplayName=params['name'], URL=predicted['URL'],
                           ErpConnectorId=0)
+            known = set(c['Id'] for c in self.api.get_connectors())
             saved = self.api.save_connector_entity(entity)
             if not saved.get('ErpConnectorId'):
                 raise ItemFailure('SaveErpSyncConnectorEntity answered without a connector id: connector %r may not have been '
                                   'created; check the tenant before running again' % params['name'])
+            if saved['ErpConnectorId'] in known:
+                raise ItemFailure('SaveErpSyncConnectorEntity, sent to create connector %r, answered with id %s, which an existing '
+                                  'connector has: nothing more is written for it; check the connectors before running again'
+                                  % (params['name'], saved['ErpConnectorId']))
             return saved
 
         def readback():

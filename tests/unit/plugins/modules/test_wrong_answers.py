@@ -20,10 +20,11 @@ from requests.structures import CaseInsensitiveDict
 
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.superoffice.crm.plugins.modules import erpsync_connection, erpsync_list_mapping, erpsync_tenant_info
+from ansible_collections.superoffice.crm.plugins.modules import (
+    erpsync_actor_mapping, erpsync_connection, erpsync_connector, erpsync_list_mapping, erpsync_tenant_info)
 from ansible_collections.superoffice.crm.tests.unit.swagger_contract import CONTRACT
 from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import (
-    LIST, META, connection, connector_entity, connector_item, listed)
+    LIST, META, connection, connector_entity, connector_item, default, listed, mapping)
 
 FIELDS = [dict(FieldKey='ApiUrl', FieldType='Text', Access='Mandatory'), dict(FieldKey='ApiKey', FieldType='Password', Access='Normal')]
 WRITES = ('SaveConnection', 'ToggleErpConnectionActive', 'DeleteConnection')
@@ -67,6 +68,32 @@ def test_create_answered_with_an_existing_connections_id_is_an_error(webapi, run
     assert result['failed'] is True
     assert '7' in result['msg'] and 'SaveConnection' in result['msg'], result['msg']
     assert [m for m in webapi.methods if m in WRITES] == ['SaveConnection']
+
+
+def test_a_mapping_save_answered_for_another_connection_is_an_error_and_its_default_is_not_written(webapi, run_module):
+    """SaveActorTypeMapping answered with connection 9's mapping: an error naming both ids; the default of the field, which
+    the run would save next, is not written."""
+    current = mapping(7)
+    webapi.expect('GetAllConnections', LIST, [listed(connection(7))])
+    webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 7, 'ActorType': 'Customer'}, current)
+    webapi.expect('GetDefaultValueInfo', {'ErpFieldId': 102}, default(102, 'Email'))
+    webapi.expect('SaveActorTypeMapping', answer=dict(current, ErpConnectionId=9, IsActive=True))
+    result = run_module(erpsync_actor_mapping.main, dict(connection='Visma', actor_type='Customer', active=True, fields=[
+        dict(erp_field='Email', crm_field='contact.email', direction='to_crm', default='info@example.com')]))
+    assert result['failed'] is True
+    assert 'SaveActorTypeMapping' in result['msg'] and '9' in result['msg'], result['msg']
+    assert 'SaveDefaultValueInfo' not in webapi.methods
+
+
+def test_a_connector_create_answered_with_an_existing_connectors_id_is_an_error(webapi, run_module):
+    webapi.expect('GetAllConnectors', {}, [connector_item(3, 'Visma.net')])
+    webapi.expect('TestConnectorUrl', {'Url': 'https://erp.example.com/ErpConnector.svc'}, 'NoError')
+    webapi.expect('CreateDefaultErpSyncConnectorEntity', {}, connector_entity(0, '', ''))
+    webapi.expect('SaveErpSyncConnectorEntity', answer=connector_entity(3, 'Tripletex', 'https://erp.example.com/ErpConnector.svc'))
+    result = run_module(erpsync_connector.main, dict(name='Tripletex', connector_url='https://erp.example.com/ErpConnector.svc'))
+    assert result['failed'] is True
+    assert 'SaveErpSyncConnectorEntity' in result['msg'] and 'id 3' in result['msg'], result['msg']
+    assert result['operations'] == []
 
 
 # -- item 8: a broken 200 after the server applied a non-repeatable write -----------------------------------------------
