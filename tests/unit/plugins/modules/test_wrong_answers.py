@@ -113,6 +113,16 @@ def test_broken_200_to_a_toggle_is_unclear_and_settled_by_reading(webapi, run_mo
     assert result['connection']['active'] is True
 
 
+def test_a_login_page_200_to_a_toggle_is_a_plain_failure(webapi, run_module):
+    """An HTML page (a login or proxy page) never reached the agent: not unclear, nothing to read back or send again."""
+    webapi.expect('GetAllConnections', LIST, [listed(connection(7))])
+    webapi.expect('ToggleErpConnectionActive', by_id(7), raw='<html><body>Sign in</body></html>', headers={'Content-Type': 'text/html'})
+    result = run_module(erpsync_connection.main, dict(id=7, active=True))
+    assert result['failed'] is True
+    assert 'login page' in result['msg'] and 'may or may not' not in result['msg'], result['msg']
+    assert result['operations'] == []
+
+
 def test_truncated_200_to_an_update_is_unclear_and_settled_by_reading(webapi, run_module):
     rec = connection(7, config={'ApiUrl': 'https://erp.example.com', 'ApiKey': ''})
     saved = dict(rec, DisplayDescription='Orders and customers')
