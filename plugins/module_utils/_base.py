@@ -33,14 +33,16 @@ class Outcome(enum.Enum):
 
 
 class WebAPIError(Exception):
-    """Any failure talking to the WebAPI, with a message that is safe to show, and its ``outcome`` (see Outcome)."""
+    """Any failure talking to the WebAPI, with a message that is safe to show, its ``outcome`` (see Outcome), and the
+    seconds the server asked the client to wait before it sends the request again (``retry_after``, Retry-After)."""
 
-    def __init__(self, message, status=None, method=None, outcome=Outcome.FAILED):
+    def __init__(self, message, status=None, method=None, outcome=Outcome.FAILED, retry_after=None):
         super().__init__(message)
         self.message = message
         self.status = status
         self.method = method
         self.outcome = outcome
+        self.retry_after = retry_after
 
     @property
     def unclear(self):

@@ -202,6 +202,8 @@ class WebAPIClient:
                         method, e), status=421, method=method)
                 continue
             retry_in = next(delays, None)
+            if failure.retry_after is not None:
+                failure.retry_after = min(failure.retry_after, self.params['retry_max_wait'])
             if not failure.retryable(repeatable) or retry_in is None:
                 raise failure.to_webapi_error(repeatable)
             if failure.retry_after is not None:
@@ -363,7 +365,7 @@ class _Failure:
         message = 'ErpSync %s failed: %s' % (self.method, self.reason)
         if outcome in (Outcome.UNCLEAR, Outcome.IN_FLIGHT):
             message += '. The request may or may not have been applied'
-        return WebAPIError(message, status=self.status, method=self.method, outcome=outcome)
+        return WebAPIError(message, status=self.status, method=self.method, outcome=outcome, retry_after=self.retry_after)
 
 
 def _content_type(response):
