@@ -11,6 +11,8 @@ connection_config.py, the races with other runs in connection_races.py, the modu
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
+import uuid
+
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._items import fail_with_errors, invalid
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
@@ -345,7 +347,9 @@ class Connections(Kind):
             DisplayName=params['name'],
             DisplayDescription=params['description'] or '',
             Active=False,
-            ConnectionId='',
+            # The run's mark on its create (sent again as it is): a GUID the server keeps (see Races.find_created), so that
+            # after an unclear answer the run tells its own connection from one another run or an admin made.
+            ConnectionId=str(uuid.uuid4()),
             MostRecentTimestamp='',
             ConfigFields=dict(item.config or {}),
             Deleted=False,

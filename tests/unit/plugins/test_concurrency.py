@@ -14,7 +14,7 @@ import tempfile
 import pytest
 
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_connections, erpsync_engine
-from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import LIST, META, connection
+from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import LIST, META, client_guid, connection
 
 NAMES = ['Bulk %d' % n for n in range(1, 7)]
 FIELDS = [dict(FieldKey='ApiUrl', FieldType='Text', DefaultValue='https://api.example.com', Access='Mandatory')]
@@ -22,7 +22,8 @@ FIELDS = [dict(FieldKey='ApiUrl', FieldType='Text', DefaultValue='https://api.ex
 
 def create_body(name):
     return {'Connection': {'ErpConnectionId': 0, 'ErpConnectorId': 3, 'DisplayName': name, 'DisplayDescription': '', 'Active': False,
-                           'ConnectionId': '', 'MostRecentTimestamp': '', 'ConfigFields': {'ApiUrl': 'https://api.example.com'},
+                           'ConnectionId': client_guid(NAMES.index(name) + 1), 'MostRecentTimestamp': '',
+                           'ConfigFields': {'ApiUrl': 'https://api.example.com'},
                            'Deleted': False, 'AllAccess': True, 'UserGroupAccessIds': [], 'AssociateAccessIds': []}}
 
 
