@@ -122,6 +122,18 @@ def test_a_lock_directory_another_user_owns_is_not_used(root, run_module, webapi
     assert reached == []
 
 
+def test_a_lock_directory_other_users_may_write_is_not_used(root, run_module, webapi):
+    """The user's own directory, but opened to others (0777): anyone could have planted a lock file in it."""
+    lock = lock_of_a_run(root, run_module, webapi)
+    os.remove(lock)
+    os.chmod(os.path.dirname(lock), 0o777)
+    result, reached = planted(run_module, webapi)
+    assert not os.path.lexists(lock)
+    refused(result)
+    assert '0o777' in result['msg'], result['msg']
+    assert reached == []
+
+
 @pytest.mark.parametrize('one, other', [
     ('http://localhost:8080/SuperOffice', 'http://127.0.0.1:8080/SuperOffice'),
     ('https://CRM.Example.com:443/SuperOffice/', 'https://crm.example.com/SuperOffice'),
