@@ -139,17 +139,23 @@ class ErpSyncAPI:
         raise ValueError('connector %r is not known to this tenant. Known connectors: %s' % (connector, known))
 
     def get_connector_entity(self, connector_id):
-        return self.call('GetErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)},
-                         expect=CONNECTOR_ENTITY, null_ok=True, repeatable=READ)
+        return self._url_known(self.call('GetErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)},
+                                         expect=CONNECTOR_ENTITY, null_ok=True, repeatable=READ))
+
+    def _url_known(self, entity):
+        """An entity whose URL's secrets (credentials, key-like parameters) the run's Secrets now mask in any text."""
+        if entity is not None:
+            self.client.secrets.add_url(entity.get('URL'))
+        return entity
 
     def create_default_connector_entity(self):
-        return self.call('CreateDefaultErpSyncConnectorEntity', expect=CONNECTOR_ENTITY, repeatable=READ)
+        return self._url_known(self.call('CreateDefaultErpSyncConnectorEntity', expect=CONNECTOR_ENTITY, repeatable=READ))
 
     def save_connector_entity(self, entity):
         # The body is the entity itself (no request wrapper); id 0 creates a connector.
         saved = self.call('SaveErpSyncConnectorEntity', writable(entity), expect=CONNECTOR_ENTITY,
                           repeatable=SET if entity.get('ErpConnectorId') else ONCE)  # id 0 creates
-        return same_object('SaveErpSyncConnectorEntity', entity.get('ErpConnectorId'), saved, 'ErpConnectorId')
+        return same_object('SaveErpSyncConnectorEntity', entity.get('ErpConnectorId'), self._url_known(saved), 'ErpConnectorId')
 
     def delete_connector_entity(self, connector_id):
         return self.call('DeleteErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)}, repeatable=SET)

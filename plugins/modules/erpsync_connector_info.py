@@ -136,7 +136,7 @@ connectors:
           sample: false
 '''
 
-from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError, masked_url
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._values import field_type_name
 
@@ -167,8 +167,8 @@ def connector_facts(api, item):
     return dict(
         id=item['Id'],
         name=item.get('Name'),
-        url=entity.get('URL') or '',
-        connector_url=entity.get('URL') or '',
+        url=masked_url(entity.get('URL') or ''),
+        connector_url=masked_url(entity.get('URL') or ''),
         deleted=bool(entity.get('Deleted')),
         config_fields=[field_facts(f) for f in fields],
     )

@@ -230,6 +230,60 @@ def test_tenant_export_masks_url_credentials_and_keys(webapi, run_module):
     assert shown_url_secrets(result) == []
 
 
+MASKED_URL = 'https://erpuser:********@erp.example.com/keyed/ErpConnector.svc?api_key=********&code=********&company=42'
+
+
+def test_the_masked_url_results_show_keeps_the_stored_url(webapi, run_module):
+    """What results and the export show for such a URL, given back, names the stored URL: nothing to change (before:
+    refused for its credentials)."""
+    webapi.expect('GetAllConnectors', {}, [connector_item(5, 'Keyed')])
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(5, 'Keyed', KEYED_URL), query={'erpSyncConnectorEntityId': 5})
+    result = run_module(erpsync_connector.main, dict(name='Keyed', connector_url=MASKED_URL), diff=True)
+    assert result.get('failed') is not True, result['msg']
+    assert result['changed'] is False
+    assert result['connector']['connector_url'] == MASKED_URL
+    assert shown_url_secrets(result) == []
+
+
+@pytest.mark.parametrize('given', [
+    MASKED_URL.replace('company=42', 'company=43'),
+    'https://erp.example.com/keyed/ErpConnector.svc?api_key=********',
+])
+def test_a_masked_url_that_is_not_the_stored_one_is_refused_before_any_write(webapi, run_module, given):
+    webapi.expect('GetAllConnectors', {}, [connector_item(5, 'Keyed')])
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(5, 'Keyed', KEYED_URL), query={'erpSyncConnectorEntityId': 5})
+    result = run_module(erpsync_connector.main, dict(name='Keyed', connector_url=given))
+    assert result['failed'] is True
+    assert 'holds the mask' in result['msg'] and MASKED_URL in result['msg'], result['msg']
+    assert shown_url_secrets(result) == []
+
+
+def test_a_new_key_in_the_url_shows_as_an_update_in_the_diff(webapi, run_module):
+    """Only a masked part changes: the result and the diff show the masked URL, the diff marks it updated."""
+    stored = 'https://erp.example.com/keyed/ErpConnector.svc?api_key=Url-Key-88&company=42'
+    moved = stored.replace('Url-Key-88', 'Url-Key-89')
+    webapi.expect('GetAllConnectors', {}, [connector_item(5, 'Keyed')])
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(5, 'Keyed', stored), query={'erpSyncConnectorEntityId': 5})
+    webapi.expect('SaveErpSyncConnectorEntity', {'ErpConnectorId': 5, 'DisplayName': 'Keyed', 'URL': moved, 'Deleted': False},
+                  connector_entity(5, 'Keyed', moved))
+    result = run_module(erpsync_connector.main, dict(name='Keyed', connector_url=moved, test_url=False), diff=True)
+    assert result['operations'] == ['updated']
+    masked = 'https://erp.example.com/keyed/ErpConnector.svc?api_key=********&company=42'
+    assert result['diff'] == {'before': {'state': 'present', 'id': 5, 'name': 'Keyed', 'connector_url': masked},
+                              'after': {'state': 'present', 'id': 5, 'name': 'Keyed', 'connector_url': masked + ' (updated)'}}
+    assert [s for s in ('Url-Key-88', 'Url-Key-89') if s in json.dumps(result)] == []
+
+
+def test_a_failed_url_test_names_the_url_masked(webapi, run_module):
+    given = 'https://erp.example.com/new/ErpConnector.svc?access_token=Url-Token-1234'
+    webapi.expect('GetAllConnectors', {}, [])
+    webapi.expect('TestConnectorUrl', {'Url': given}, 'ErrorNotFound')
+    result = run_module(erpsync_connector.main, dict(name='New', connector_url=given))
+    assert result['failed'] is True
+    assert 'https://erp.example.com/new/ErpConnector.svc?access_token=********' in result['msg'], result['msg']
+    assert 'Url-Token-1234' not in json.dumps(result)
+
+
 # -- item 12: a server that shows stored secrets as a mask ----------------------------------------------------------------
 
 SERVER_MASKS = ['********', '***', '*' * 21]
