@@ -75,7 +75,9 @@ connectors:
       type: str
       sample: Visma.net
     url:
-      description: The connector's service address, from the connector entity (C(URL)). The same as RV(connectors[].connector_url).
+      description:
+        - The connector's service address, from the connector entity (C(URL)). The same as RV(connectors[].connector_url).
+        - The password of its user info and the values of key-like query parameters are shown as C(********).
       type: str
       sample: https://connectors.example.com/visma/ErpConnector.svc
     connector_url:
