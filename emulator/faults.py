@@ -28,6 +28,7 @@ _KIND_KEYS = {
     'garbage': ('status', 'apply', 'form'),
     'delay': ('seconds',),
     'drop_after_apply': ('twin', 'twin_fields'),
+    'drop_before_apply': ('twin', 'twin_fields'),
     'wrong_id': ('id', 'mode'),
 }
 _ALL_KEYS = set(k for keys in _KIND_KEYS.values() for k in keys) | {'method', 'kind', 'count'}
@@ -84,8 +85,8 @@ def parse_fault(raw):
         rule.update(_parse_reflect(raw))
     if kind == 'garbage':
         rule.update(_parse_garbage(raw))
-    if kind == 'drop_after_apply' and 'twin' in raw:
-        rule.update(_parse_twin(raw, method))
+    if kind in ('drop_after_apply', 'drop_before_apply') and 'twin' in raw:
+        rule.update(_parse_twin(raw, method, kind))
     if kind == 'wrong_id':
         rule.update(_parse_wrong_id(raw))
     return rule
@@ -115,9 +116,10 @@ def _parse_garbage(raw):
     return {'apply': apply, 'form': form}
 
 
-def _parse_twin(raw, method):
-    if raw['twin'] not in ('before', 'after'):
-        raise DataError('twin must be "before" (the hand-made connection gets the lower id) or "after"')
+def _parse_twin(raw, method, kind):
+    if raw['twin'] not in ('before', 'after') or (kind == 'drop_before_apply' and raw['twin'] != 'before'):
+        raise DataError('twin must be "before" (the hand-made connection gets the lower id) or "after" (drop_after_apply '
+                        'only: a create that is not applied has no "after")')
     if method != 'SaveConnection':
         raise DataError('twin needs method SaveConnection (it copies the connection being created)')
     fields = raw.get('twin_fields', {})
@@ -142,17 +144,20 @@ def applies_call(rule):
     return rule['kind'] in ('drop_after_apply', 'wrong_id') or (rule['kind'] == 'garbage' and rule.get('apply'))
 
 
-def fire_fault(tenant, method_name, exchange):
+def fire_fault(tenant, method_name, exchange, params=None):
     """Takes the tenant's next fault for this call, as every front-end (REST, SOAP) applies it.
 
     Returns (rule, after): ``rule`` is a fault to answer with instead of running the method (None when the method
     should run); ``after`` is a rule that lets the method run and then acts (applies_call), or None. A ``delay``
-    sleeps here and lets the method run. (The SOAP front-end drops the answer for every ``after`` rule.)
+    sleeps here and lets the method run; a ``drop_before_apply`` with a ``twin`` saves the admin's connection (from the
+    call's ``params``) before the call is dropped. (The SOAP front-end drops the answer for every ``after`` rule.)
     """
     fault = tenant.take_fault(method_name)
     if not fault:
         return None, None
     exchange.fault = fault['kind']
+    if fault['kind'] == 'drop_before_apply' and fault.get('twin'):
+        _save_twin(fault, tenant, params)
     if fault['kind'] == 'delay':
         time.sleep(fault['seconds'])
         return None, None

@@ -288,7 +288,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         return formatted_response(200, items, fmt, 'ArrayOfMDOListItem', 'MDOListItem')
 
     def _agent(self, exchange, tenant, method, query, body, body_error, fmt):
-        fault, after = fire_fault(tenant, method.name, exchange)
+        fault, after = fire_fault(tenant, method.name, exchange, body)
         if fault:
             return fault_response(fault, (dict(self.headers.items()), self._raw_body))
         response = self._authorized_agent(exchange, tenant, method, query, body, body_error, fmt, after)

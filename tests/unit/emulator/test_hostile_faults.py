@@ -156,6 +156,16 @@ def test_twin_made_by_hand_around_a_dropped_create(client, when, own_id, twin_id
     assert client.log(ONLINE)[-1]['fault'] == 'drop_after_apply'
 
 
+def test_twin_made_by_hand_while_a_create_is_dropped_before_it_is_applied(client):
+    add_fault(client, method='SaveConnection', kind='drop_before_apply', twin='before', twin_fields={'DisplayDescription': 'by hand'})
+    with pytest.raises(requests.exceptions.ConnectionError):
+        save(client, ErpConnectionId=0, DisplayName='Prod', ConnectionId='11111111-2222-4333-8444-555555555555')
+    made = [c for c in client.state(ONLINE)['connections'] if c['DisplayName'] == 'Prod']
+    assert len(made) == 1  # the admin's only: the create itself was not applied
+    assert made[0]['ConnectionId'] != '11111111-2222-4333-8444-555555555555' and made[0]['DisplayDescription'] == 'by hand'
+    assert client.log(ONLINE)[-1]['fault'] == 'drop_before_apply'
+
+
 # -- stored secrets shown as a mask -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('mask, shown', [('********', '********'), (True, '*' * len(VISMA_SECRET)), (None, '')])
@@ -193,6 +203,7 @@ def test_readable_tenant_ignores_the_mask(client):
     {'kind': 'drop_after_apply', 'method': 'SaveConnection', 'twin': 'after', 'twin_fields': {'DisplayName': 5}},
     {'kind': 'wrong_id'}, {'kind': 'wrong_id', 'id': 0}, {'kind': 'wrong_id', 'id': 2, 'mode': 'sideways'},
     {'kind': 'status', 'twin': 'after'}, {'kind': 'null', 'id': 2}, {'kind': 'reflect', 'apply': True},
+    {'kind': 'drop_before_apply', 'method': 'SaveConnection', 'twin': 'after'},
 ])
 def test_bad_hostile_rules_are_400(client, rule):
     response = client.admin('POST', 'tenants/%s/faults' % ONLINE, rule)
