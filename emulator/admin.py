@@ -7,7 +7,7 @@
 
 import json
 
-from . import online
+from . import admin_dialogs, online
 from .faults import KINDS, parse_fault
 from .agent import METHODS, DataError
 from .store import parse_latency
@@ -65,6 +65,8 @@ def _tenant_route(server, verb, key, rest, raw):
     route = (verb, rest[0] if rest else '')
     if route[1] in online.ADMIN_ROUTES:  # move, online (emulator/online.py)
         return online.admin(server, tenant, verb, route[1], _body(raw))
+    if route[1] in admin_dialogs.ADMIN_ROUTES:  # sync_priority, field_ranks, connector_services (emulator/admin_dialogs.py)
+        return admin_dialogs.admin(tenant, verb, route[1], _body(raw))
     if route == ('GET', ''):
         return 200, tenant.snapshot()
     if route == ('POST', 'reset'):

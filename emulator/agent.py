@@ -43,6 +43,15 @@ class BadRequest(AgentError):
     http_status = 400
 
 
+class BusinessRuleError(InvalidRequest):
+    """A rule of the server's ErpSync logic refused a well-formed request: HTTP 200 with the REST error object
+    ``{Error, ErrorType, ErrorMessage, ErrorSource}``, the other shape the server answers (emulator README, "Errors")."""
+
+    def body(self):
+        return {'Error': True, 'ErrorType': 'SoException', 'ErrorMessage': self.detail,
+                'ErrorSource': 'SuperOffice.Services.Implementation'}
+
+
 class DataError(ValueError):
     """The data file (or an admin call) holds something the emulator cannot use."""
 

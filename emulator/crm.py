@@ -4,11 +4,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The CRM side the ERP fields are mapped to: the fields of each CRM entity and the CRM lists (MDO lists) behind the
-list fields. A tenant's data file may replace either (``crm_fields``, ``crm_lists``); these are the defaults.
+list fields, with their list references. A tenant's data file may replace either (``crm_fields``, ``crm_lists``) and add
+user-defined lists (``udlists``); these are the defaults.
 
 The ErpSync agent has no method that lists CRM fields (see the emulator README); the emulator checks CrmFieldKey values
 against this catalogue when a mapping is saved, as the server does.
 """
+
+import copy
 
 from .agent import DataError
 
@@ -34,7 +37,8 @@ CRM_FIELDS = {
     },
 }
 
-# MDO list name -> (display name, items: id -> name).
+# MDO list name -> (display name, items: id -> name). Each is a GenericMDOProvider list named after its table (MDO provider
+# docs: "The name of the MDO list is 'perspos'" for table PersPos), so the name is the table name in lower case.
 CRM_LISTS = {
     'category': ('Category', {1: 'A customer', 2: 'B customer', 3: 'C customer', 4: 'Supplier', 5: 'Prospect'}),
     'business': ('Business', {1: 'IT', 2: 'Retail', 3: 'Manufacturing', 4: 'Finance'}),
@@ -45,18 +49,48 @@ CRM_LISTS = {
     'projstatus': ('Project status', {1: 'Planned', 2: 'In progress', 3: 'Completed'}),
     'saletype': ('Sale type', {1: 'New sale', 2: 'Renewal'}),
 }
+# The table names as the database docs spell them (docs/en/database/tables/), for ErpField.ListReference.
+LIST_TABLES = {'perspos': 'PersPos', 'projtype': 'ProjType', 'projstatus': 'ProjStatus', 'saletype': 'SaleType'}
+# A user-defined list is one sublist of the UDList table, named by its UDListDefinition id: the MDO list "udlist" with that
+# id as additional info, or the dynamic provider "udlist<id>" (MDO provider doc UDList.md). The catalogue keys it by the latter.
+UDLIST = 'udlist'
+
+
+def list_reference(name):
+    """ErpField.ListReference of a CRM list: "table=<table name>[&<extra id>=<value>]" (table doc erpfield); a
+    user-defined list names its UDListDefinition id, the column of UDList that says which sublist an item belongs to."""
+    if name.startswith(UDLIST) and name[len(UDLIST):].isdigit():
+        return 'table=udlist&udlistdefinition_id=%s' % name[len(UDLIST):]
+    return 'table=%s' % LIST_TABLES.get(name, name)
+
+
+def _parse_udlists(raw, fields, lists):
+    """The data file's user-defined lists: {"<UDListDefinition id>": {"name", "items": {"<id>": "<name>"},
+    "fields": {"<CRM actor type>": ["<CRM field key>", ...]}}}, added to the catalogue as "udlist<id>"."""
+    for list_id, spec in (raw or {}).items():
+        if not ('%s' % list_id).isdigit() or not isinstance(spec, dict) or not isinstance(spec.get('items'), dict):
+            raise DataError('udlists needs {"<list id>": {"name": "...", "items": {"<id>": "<name>"}, "fields": {...}}}')
+        key = '%s%s' % (UDLIST, list_id)
+        lists[key] = (spec.get('name', key), dict((int(k), v) for k, v in spec['items'].items()))
+        for actor, keys in (spec.get('fields') or {}).items():
+            if actor not in CRM_ACTOR_TYPES[1:] or not isinstance(keys, list):
+                raise DataError('udlists.%s.fields must map CRM actor types to lists of CRM field keys' % list_id)
+            fields.setdefault(actor, {}).update((field_key, key) for field_key in keys)
 
 
 def parse_crm(raw):
-    """The tenant's CRM catalogue: the defaults, or the data file's ``crm_fields`` / ``crm_lists``."""
-    fields = raw.get('crm_fields') or CRM_FIELDS
-    lists = CRM_LISTS
+    """The tenant's CRM catalogue: the defaults, or the data file's ``crm_fields`` / ``crm_lists``, plus its ``udlists``."""
+    fields = copy.deepcopy(raw.get('crm_fields') or CRM_FIELDS)
+    lists = dict(CRM_LISTS)
     if raw.get('crm_lists'):
         lists = {}
         for name, spec in raw['crm_lists'].items():
             if not isinstance(spec, dict) or not isinstance(spec.get('items'), dict):
                 raise DataError('crm_lists.%s needs "items": {"<id>": "<name>"}' % name)
             lists[name] = (spec.get('name', name), dict((int(k), v) for k, v in spec['items'].items()))
+    if not isinstance(fields, dict):
+        raise DataError('crm_fields must be an object')
+    _parse_udlists(raw.get('udlists'), fields, lists)
     for actor, keys in fields.items():
         if actor not in CRM_ACTOR_TYPES or not isinstance(keys, dict):
             raise DataError('crm_fields must map CRM actor types (%s) to {"<field key>": "<list name or empty>"}' % ', '.join(CRM_ACTOR_TYPES))
@@ -67,7 +101,9 @@ def parse_crm(raw):
 
 
 def list_id(lists, name):
-    """A stable id for a CRM list (MDOListItem.Id of the list itself)."""
+    """A stable id for a CRM list (MDOListItem.Id of the list itself): a user-defined list's UDListDefinition id."""
+    if name.startswith(UDLIST) and name[len(UDLIST):].isdigit():
+        return int(name[len(UDLIST):])
     return sorted(lists).index(name) + 1
 
 
@@ -82,9 +118,15 @@ def no_selection():
     return mdo_item(0, '(No Selection)')
 
 
-def mdo_list(crm, name):
-    """``GET api/v1/MDOList/{name}``: the items of a CRM list, or None for an unknown list."""
+def mdo_list(crm, name, additional=''):
+    """``GET api/v1/MDOList/{name}``: the items of a CRM list, or None for an unknown list. The list "udlist" takes the
+    UDListDefinition id as its additional info; "udlist<id>" names the same list (MDO provider doc UDList.md)."""
+    name = (name or '').lower()
+    if name == UDLIST:
+        if not additional.strip().isdigit():
+            raise ValueError('The MDO list udlist needs the id of the user-defined list as additional info (additional=<id>).')
+        name = '%s%d' % (UDLIST, int(additional))
     for key, (dummy, items) in crm['lists'].items():
-        if key.lower() == (name or '').lower():
+        if key.lower() == name:
             return [mdo_item(item_id, item_name) for item_id, item_name in sorted(items.items())]
     return None

@@ -22,7 +22,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import admin, online, soap
 from .agent import NO_CONTENT, AgentError, BadRequest, find_method
 from .auth import authenticate, www_authenticate
-from .crm import mdo_list
 from .faults import after_call, after_response, before_call, fire_fault
 from .reqlog import RequestLog, mask_body
 from .wire import DROP, JSON_CONTENT_TYPE, Response, fault_response, json_response, rest_error
@@ -260,7 +259,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 return formatted_response(405, rest_error('HttpException', 'Use GET on the version URL.'), fmt, 'Error', headers=[('Allow', 'GET')])
             return formatted_response(200, self._version(tenant), fmt, 'WebApiVersion')
         if len(rest) == 4 and rest[:3] == ['api', 'v1', 'mdolist']:
-            return self._mdo_list(exchange, tenant, segments[4], fmt)
+            return self._mdo_list(exchange, tenant, segments[4], query, fmt)
         method = find_method(segments[5]) if len(rest) == 5 and rest[:4] == ['api', 'v1', 'agents', 'erpsync'] else None
         if method is None or not tenant.method_enabled(method):
             return formatted_response(404, rest_error('HttpException', 'No HTTP resource was found that matches the request URI %s.' % self.path),
@@ -274,15 +273,19 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         version.update(tenant.version)
         return version
 
-    def _mdo_list(self, exchange, tenant, name, fmt):
-        """``GET api/v1/MDOList/{name}``: the items of a CRM list (to map ERP list items to CRM list items by name)."""
+    def _mdo_list(self, exchange, tenant, name, query, fmt):
+        """``GET api/v1/MDOList/{name}[?additional=...]``: the items of a CRM list (to map ERP list items to CRM list items by
+        name), or of "erpconnections" (the sync priority); see methods/priorities.py."""
         exchange.method = 'MDOList'
         auth = authenticate(tenant, self.headers.get('Authorization'), self.headers.get('SO-AppToken'))
         exchange.auth, exchange.app_token = auth.scheme, auth.app_token
         if not auth.ok:
             return formatted_response(401, rest_error('UnauthorizedAccessException', auth.error), fmt, 'Error')
-        with tenant.lock:
-            items = mdo_list(tenant.state['crm'], name)
+        try:
+            with tenant.lock:
+                items = tenant.mdo_list(name, query.get('additional', [''])[0])
+        except ValueError as exc:
+            return formatted_response(400, rest_error('ArgumentException', str(exc)), fmt, 'Error')
         if items is None:
             return formatted_response(404, rest_error('SoNotFoundException', 'No MDO list named %s.' % name), fmt, 'Error')
         return formatted_response(200, items, fmt, 'ArrayOfMDOListItem', 'MDOListItem')

@@ -22,6 +22,8 @@ from .methods.connections import ConnectionMethods, parse_connections
 from .methods.connectors import RESPONSE_CODES, ConnectorMethods
 from .methods.engine import EngineMethods
 from .methods.mappings import MappingMethods, parse_actor_types
+from .methods.priorities import PriorityMethods, parse_connection_rank
+from .methods.ranks import RankMethods
 from .methods.sync import SyncMethods
 from .timespan import format_timespan, parse_timespan
 
@@ -231,12 +233,14 @@ def _parse_tenant(key, raw):
             # Mapping state: a connection's ERP fields, their mappings, defaults and list mappings (methods/mappings.py).
             'fields': {}, 'erp_fields': {}, 'next_field_id': 1001, 'mappings': {}, 'defaults': {}, 'list_mappings': {},
             'last_sync': {}, 'sync_runs': [],
+            # ErpConfiguration.ConnectionRank (methods/priorities.py).
+            'connection_rank': parse_connection_rank(raw.get('connection_rank') or []),
         }
     except DataError as exc:
         raise DataError('tenant %s: %s' % (key, exc))
 
 
-class Tenant(EngineMethods, ConnectionMethods, ConnectorMethods, MappingMethods, SyncMethods):
+class Tenant(EngineMethods, ConnectionMethods, ConnectorMethods, MappingMethods, SyncMethods, PriorityMethods, RankMethods):
     """One tenant: its credentials, ErpSync engine, connectors, connections and their mappings.
 
     Every public entry point takes ``self.lock``, so concurrent HTTP threads see each call as atomic; tenants never share
@@ -284,7 +288,7 @@ class Tenant(EngineMethods, ConnectionMethods, ConnectorMethods, MappingMethods,
         keys = set()
         for connector in self.state['connectors'].values():
             if connector_id is None or connector['id'] == connector_id:
-                keys.update(f['FieldKey'] for f in connector['config_fields'] if f['FieldType'] == 'Password')
+                keys.update(f['FieldKey'] for f in self._connector_offer(connector['id'])['config_fields'] if f['FieldType'] == 'Password')
         return keys
 
     def set_toggle_failures(self, value):

@@ -20,7 +20,10 @@ emulator/data/demo.json on a free port, and runs playbooks/demo.yml twice with:
   SUPEROFFICE_EMULATOR_URL=http://127.0.0.1:PORT      (admin API: /_emulator/...)
 The first run (with --diff) brings the tenant from its start state to the
 desired one; the second run must report changed=0, or the script fails.
-Extra arguments go to both ansible-playbook runs (e.g. -v, --check).
+With --check, a run with --check --diff comes first: it shows what the real
+run will do and writes nothing (the script fails if the emulator received a
+write, or if the real run's PLAY RECAP reports other changes than predicted).
+Other extra arguments go to every ansible-playbook run (e.g. -v).
 The emulator is stopped when the script exits.
 
 Environment: SUPEROFFICE_DEMO_DATA=FILE to use another data file;
@@ -72,8 +75,41 @@ run_demo() {
 
 OUTPUT="$(mktemp)"
 trap 'rm -f "${OUTPUT}"; emulator_stop' EXIT
+CHECK=0
+ARGS=()
+for arg in "$@"; do
+    if [[ "${arg}" == --check || "${arg}" == -C ]]; then
+        CHECK=1
+    else
+        ARGS+=("${arg}")
+    fi
+done
+set -- "${ARGS[@]+"${ARGS[@]}"}"
+
+recap() {
+    sed -n -E 's/^localhost +: (.*)$/\1/p' "${OUTPUT}" | tail -n 1
+}
+
+if [[ "${CHECK}" == 1 ]]; then
+    echo "== check run: what the playbook would change (--check --diff) =="
+    run_demo --check --diff "$@"
+    predicted="$(recap)"
+    writes="$(python3 -c '
+import json, os, urllib.request
+log = json.load(urllib.request.urlopen(os.environ["SUPEROFFICE_EMULATOR_URL"] + "/_emulator/requests?tenant=Nordic", timeout=10))
+print(sum(1 for r in log if not r["method"].startswith(("Get", "Test", "CanDelete", "MDOList"))))')"
+    if [[ "${writes}" != 0 ]]; then
+        echo "demo.sh: the check run sent ${writes} write(s); it must send none" >&2
+        exit 1
+    fi
+    echo
+fi
 echo "== first run: configure the tenant =="
 run_demo --diff "$@"
+if [[ "${CHECK}" == 1 && "$(recap)" != "${predicted}" ]]; then
+    echo "demo.sh: the check run predicted '${predicted}', the real run reported '$(recap)'" >&2
+    exit 1
+fi
 echo
 echo "== second run: the same playbook again =="
 run_demo "$@"

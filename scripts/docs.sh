@@ -7,11 +7,14 @@
 # guides of docs/docsite/rst/), written by antsibull-docs from the plugins' DOCUMENTATION/EXAMPLES/RETURN and
 # the roles' meta/argument_specs.yml, in antsibull-docs' simplified RST (renders on GitHub, no Sphinx needed).
 #
-#   bash scripts/docs.sh           regenerate docs/reference/ (commit the result)
+#   bash scripts/docs.sh           regenerate docs/reference/ and docs/docsite/rst/eda_*.rst (commit the result)
 #   bash scripts/docs.sh --check   CI: regenerate into a temporary directory and fail if it differs from
-#                                  docs/reference/, or if any step prints a warning or an error
+#                                  docs/reference/ or docs/docsite/rst/eda_*.rst, or if any step prints a warning or an error
 #
 # Steps (both modes):
+#   0. the event sources (extensions/eda/plugins/event_source/*.py), which ansible-doc reads only as modules of a
+#      directory (-M) and antsibull-docs not at all: ansible-doc -M ... --json, rendered by scripts/eda_docs.py into
+#      docs/docsite/rst/eda_<name>.rst, an extra docs page (docs/docsite/extra-docs.yml) that step 3 then publishes;
 #   1. antsibull-docs lint-collection-docs --plugin-docs: plugin and role docs, docs/docsite/ (links.yml,
 #      extra-docs.yml, the guides, with rstcheck);
 #   2. ansible-doc for every module and role: no warning, no error;
@@ -25,7 +28,7 @@ set -euo pipefail
 MODE=update
 case "${1:-}" in
     -h | --help)
-        sed -n '5,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '5,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     --check) MODE=check ;;
@@ -53,6 +56,30 @@ export ANSIBLE_NOCOLOR=1 NO_COLOR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 cd "${TREE}"
 
 failed=0
+
+# 0. Event source pages.
+for source in extensions/eda/plugins/event_source/*.py; do
+    [[ -e "${source}" ]] || continue
+    name="$(basename "${source}" .py)"
+    [[ "${name}" == __init__ ]] && continue
+    page="docs/docsite/rst/eda_${name}.rst"
+    printf '+ ansible-doc -M extensions/eda/plugins/event_source --json %s | scripts/eda_docs.py > %s\n' "${name}" "${page}"
+    if ! ansible-doc -M extensions/eda/plugins/event_source --json "${name}" >"${WORK}/eda.json" 2>"${WORK}/stderr.txt" ||
+        [[ -s "${WORK}/stderr.txt" ]] || ! python scripts/eda_docs.py "${WORK}/eda.json" "${name}" "${WORK}/eda.rst"; then
+        sed 's/^/  /' "${WORK}/stderr.txt"
+        echo "FAILED: the page of the event source ${name}"
+        failed=1
+    elif ! grep -q "^      - eda_${name}\$" docs/docsite/extra-docs.yml; then
+        echo "FAILED: docs/docsite/extra-docs.yml does not list eda_${name}"
+        failed=1
+    elif [[ "${MODE}" == update ]]; then
+        cp "${WORK}/eda.rst" "${page}"
+    elif ! diff -u "${page}" "${WORK}/eda.rst" >"${WORK}/eda.diff" 2>&1; then
+        head -n 100 "${WORK}/eda.diff"
+        echo "FAILED: ${page} is not what extensions/eda/plugins/event_source/${name}.py generates: run bash scripts/docs.sh"
+        failed=1
+    fi
+done
 
 # silent NAME COMMAND...: the command must succeed and print nothing at all (antsibull-docs is silent when clean).
 silent() {

@@ -9,8 +9,10 @@
 #   2. meta/execution-environment.yml is valid for ansible-builder (its execution environment schema);
 #   3. ansible-builder introspect (what an EE build installs for this collection) finds exactly
 #      requirements.txt's packages and no system packages;
-#   4. ansible-builder create renders examples/execution-environment/execution-environment.yml
-#      (schema check of the example, build context written to a temporary directory).
+#   4. ansible-builder create renders examples/execution-environment/execution-environment.yml and
+#      examples/decision-environment/decision-environment.yml (schema check, build context in a temporary directory);
+#   5. their pip pins (ansible-core, ansible-runner, ansible-rulebook) are the versions CI tests: ansible-core of
+#      tests/requirements/core-X.Y.txt for the Python of the image (3.12: core-2.20.txt), the others of eda.txt.
 # Any failure, and any WARNING or ERROR line from a tool, fails the script (exit 1).
 #
 #   bash scripts/ee.sh
@@ -21,7 +23,7 @@ set -euo pipefail
 
 case "${1:-}" in
     -h | --help)
-        sed -n '5,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '5,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     "") ;;
@@ -106,17 +108,56 @@ if system:
     sys.exit('introspect found system packages %s, but the collection declares none' % sorted(system))
 PYEOF
 
-# 4. The example EE definition renders.
-EXAMPLE="${ROOT}/examples/execution-environment/execution-environment.yml"
-quiet_ok "ansible-builder create" ansible-builder create -f "${EXAMPLE}" -c "${WORK}/context" --output-filename Containerfile || failed=1
-if [[ -f "${WORK}/context/Containerfile" ]] &&
-    grep -q 'ansible-galaxy collection install' "${WORK}/context/Containerfile" &&
-    grep -q 'superoffice.crm' "${WORK}/context/_build/requirements.yml"; then
-    echo "  build context: Containerfile installs the collections of _build/requirements.yml (superoffice.crm)"
-else
-    echo "FAILED: the rendered build context does not install superoffice.crm"
-    failed=1
-fi
+# 4. The example EE and DE definitions render.
+for EXAMPLE in "${ROOT}/examples/execution-environment/execution-environment.yml" \
+    "${ROOT}/examples/decision-environment/decision-environment.yml"; do
+    CONTEXT="${WORK}/context-$(basename "${EXAMPLE}" .yml)"
+    quiet_ok "ansible-builder create ${EXAMPLE#"${ROOT}"/}" ansible-builder create -f "${EXAMPLE}" -c "${CONTEXT}" \
+        --output-filename Containerfile || failed=1
+    if [[ -f "${CONTEXT}/Containerfile" ]] &&
+        grep -q 'ansible-galaxy collection install' "${CONTEXT}/Containerfile" &&
+        grep -q 'superoffice.crm' "${CONTEXT}/_build/requirements.yml"; then
+        echo "  build context: Containerfile installs the collections of _build/requirements.yml (superoffice.crm)"
+    else
+        echo "FAILED: the rendered build context of ${EXAMPLE#"${ROOT}"/} does not install superoffice.crm"
+        failed=1
+    fi
+done
+
+# 5. The images' pins are what CI tests.
+quiet_ok "pins == CI locks" python - "${ROOT}" <<'PYEOF' || failed=1
+import os
+import re
+import sys
+
+import yaml
+
+root = sys.argv[1]
+
+
+def locked(name):
+    with open(os.path.join(root, 'tests', 'requirements', name)) as handle:
+        text = handle.read()
+    python = re.search(r'^# Python: *([0-9.]+)', text, re.M).group(1)
+    return python, dict(re.findall(r'^([A-Za-z0-9_.-]+)==(\S+)', text, re.M))
+
+
+eda_python, eda = locked('eda.txt')
+for example in ('execution-environment/execution-environment.yml', 'decision-environment/decision-environment.yml'):
+    with open(os.path.join(root, 'examples', example)) as handle:
+        deps = yaml.safe_load(handle)['dependencies']
+    pins = [deps['ansible_core']['package_pip'], deps['ansible_runner']['package_pip']] + list(deps.get('python') or [])
+    pins = dict(pin.split('==', 1) for pin in pins)
+    core_line = '.'.join(pins['ansible-core'].split('.')[:2])
+    core_python, core = locked('core-%s.txt' % core_line)
+    want = {'ansible-core': core['ansible-core'], 'ansible-runner': eda['ansible-runner']}
+    if 'ansible-rulebook' in pins:
+        want['ansible-rulebook'] = eda['ansible_rulebook']
+    if pins != want:
+        sys.exit('examples/%s pins %s; CI tests %s (tests/requirements/core-%s.txt and eda.txt)' % (example, pins, want, core_line))
+    print('examples/%s: %s: the locks of CI (ansible-core as the %s line runs on Python %s; the others as the eda stage '
+          'runs them)' % (example, ', '.join('%s==%s' % item for item in sorted(pins.items())), core_line, core_python))
+PYEOF
 
 if [[ ${failed} != 0 ]]; then
     echo "ee.sh: FAILED"

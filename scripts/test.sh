@@ -42,7 +42,12 @@ Stages (in this order):
                and role, docs/reference/ regenerated and compared, no warnings
   ee           scripts/ee.sh: requirements.txt == imports of plugins/, ansible-builder
                schema, introspect and create (no container engine)
-  demo         scripts/demo.sh: the README's demo, twice, the second run with changed=0
+  eda          tests/eda/ with pytest, in its own pinned venv (tests/requirements/eda.txt), on the
+               collection built and installed from a fresh tarball: the example rulebook under a real
+               ansible-rulebook against the emulator (needs Java 17+: JAVA_HOME, else java on PATH), and
+               the AWX kit's job playbook through ansible-runner with the credential type's injected env
+  demo         scripts/demo.sh --check: the README's demo, first in check mode (no write, the
+               same changes predicted), then twice, the second run with changed=0
 sanity, units and integration run on every ansible-core line (2.19 on Python 3.11,
 2.20 on 3.12, 2.21 on 3.13); the other stages run once, with the newest line's
 toolchain (tests/requirements/core-2.21.txt, venv .tmp/venv/core-2.21).
@@ -52,7 +57,7 @@ Environment:
                                   every line meta/runtime.yml's requires_ansible claims
                                   (each needs a tests/requirements/core-X.Y.txt)
   SUPEROFFICE_TEST_FULL_INTEGRATION=1  every integration target on every line
-  SUPEROFFICE_TEST_STAGES="sanity units integration lint extra changelog build import docs ee demo"
+  SUPEROFFICE_TEST_STAGES="sanity units integration lint extra changelog build import docs ee eda demo"
   SUPEROFFICE_TEST_TIMEOUT=1800   per-command timeout in seconds
   SUPEROFFICE_TEST_BUDGET=4800    whole-run budget in seconds: stages that would start
                                   later are reported "not run" (failed), so the summary
@@ -86,7 +91,7 @@ TMP="${ROOT}/.tmp"
 COPY_PARENT="${TMP}/collections"
 COPY="${COPY_PARENT}/ansible_collections/superoffice/crm"
 MATRIX_STAGES=" sanity units integration "
-ALL_STAGES="sanity units integration lint extra changelog build import docs ee demo"
+ALL_STAGES="sanity units integration lint extra changelog build import docs ee eda demo"
 STAGES="${SUPEROFFICE_TEST_STAGES:-${ALL_STAGES}}"
 TIMEOUT="${SUPEROFFICE_TEST_TIMEOUT:-1800}"
 BUDGET="${SUPEROFFICE_TEST_BUDGET:-4800}"
@@ -414,11 +419,51 @@ stage_demo() {
     # The copy's own .tmp: demo.sh creates nothing outside it but the toolchain venv, which is re-used.
     mkdir -p "${COPY}/.tmp/venv"
     ln -sfn "${venv}" "${COPY}/.tmp/venv/core-${NEWEST_CORE}"
-    run bash scripts/demo.sh
+    run bash scripts/demo.sh --check
 }
 
 stage_ee() {
     run_docs_tool ee.sh
+}
+
+# The home of a Java 17+ runtime (ansible-rulebook's rule engine, drools_jpy, runs in the JVM): JAVA_HOME, else the java
+# on PATH. Fails saying what is missing.
+find_java_home() {
+    local java major
+    if [[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME}/bin/java" ]]; then
+        java="${JAVA_HOME}/bin/java"
+    elif command -v java >/dev/null 2>&1; then
+        java="$(readlink -f "$(command -v java)")"
+    else
+        echo "eda: no Java runtime found (neither JAVA_HOME nor java on PATH): ansible-rulebook's rule engine (drools_jpy)" \
+            "needs Java 17 or later. Install one, for example: apt-get install openjdk-17-jre-headless" >&2
+        return 1
+    fi
+    major="$("${java}" -version 2>&1 | sed -n 's/.* version "\([0-9][0-9]*\).*/\1/p' | head -n 1)"
+    if [[ -z "${major}" || "${major}" -lt 17 ]]; then
+        echo "eda: ${java} is Java ${major:-of an unknown version}; ansible-rulebook's rule engine (drools_jpy) needs Java 17" \
+            "or later: install one and put it first on PATH, or set JAVA_HOME" >&2
+        return 1
+    fi
+    (cd "$(dirname "${java}")/.." && pwd)
+}
+
+stage_eda() {
+    local venv java_home work tarball
+    java_home="$(find_java_home)"
+    echo "Java for ansible-rulebook: ${java_home} ($("${java_home}/bin/java" -version 2>&1 | head -n 1))"
+    venv="$(venv_for "${ROOT}/tests/requirements/eda.txt" "${TMP}/venv/eda")"
+    work="${TMP}/eda"
+    rm -rf "${work}"
+    mkdir -p "${work}/build" "${work}/collections"
+    cd "${COPY}"
+    # The collection as users install it: extensions/ must be in the tarball, and the event source must find the
+    # collection's module_utils from an installed copy.
+    PATH="${venv}/bin:${PATH}" run ansible-galaxy collection build --force --output-path "${work}/build" .
+    tarball="$(find "${work}/build" -maxdepth 1 -name 'superoffice-crm-*.tar.gz' | head -n 1)"
+    PATH="${venv}/bin:${PATH}" run ansible-galaxy collection install --force --offline -p "${work}/collections" "${tarball}"
+    JAVA_HOME="${java_home}" PATH="${java_home}/bin:${venv}/bin:${PATH}" SUPEROFFICE_EDA_COLLECTIONS="${work}/collections" \
+        run python -m pytest -p no:cacheprovider -v tests/eda
 }
 
 # ---------------------------------------------------------------------------

@@ -9,8 +9,12 @@ an active actor type has a mandatory field without a direction), the two connect
 import copy
 import uuid
 
-from ..agent import (NO_CONTENT, BadRequest, DataError, InvalidRequest, agent_method, bool_param, carrier, int_param, lookup,
-                     optional, MISSING)
+from ..agent import (NO_CONTENT, BadRequest, BusinessRuleError, DataError, InvalidRequest, agent_method, bool_param, carrier,
+                     int_param, lookup, optional, MISSING)
+
+# LastSync of a connection that never synchronized: .NET's DateTime.MinValue, as a DateTime member that was never set
+# serializes (Swagger: LastSync is a date-time).
+NEVER_SYNCED = '0001-01-01T00:00:00'
 
 # DB column lengths from the SuperOffice table docs (ErpConnection).
 STRING_LIMITS = (('DisplayName', 254), ('DisplayDescription', 254), ('ConnectionId', 127), ('MostRecentTimestamp', 254))
@@ -45,8 +49,7 @@ def parse_connection(obj, error=BadRequest):
 class ConnectionMethods:
 
     def _connector_fields(self, connector_id):
-        connector = self.state['connectors'].get(connector_id)
-        return connector['config_fields'] if connector else []
+        return self._connector_offer(connector_id)['config_fields']
 
     def _masked_config(self, connector_id, config):
         config = dict(config)
@@ -122,14 +125,14 @@ class ConnectionMethods:
                 if key in old_config:
                     new['ConfigFields'][key] = old_config[key]
         if stored and stored['Active'] and new['ConfigFields'] != old_config:
-            raise InvalidRequest('ErpConnection %d is active: its ConfigFields cannot be changed. '
-                                 'Deactivate the connection, save it, then activate it again.' % conn_id)
+            raise BusinessRuleError('ErpConnection %d is active: its ConfigFields cannot be changed. '
+                                    'Deactivate the connection, save it, then activate it again.' % conn_id)
 
         if not new['ConnectionId']:
             new['ConnectionId'] = stored['ConnectionId'] if stored else str(uuid.uuid4())
         for other in self.state['connections'].values():
             if other['ErpConnectionId'] != conn_id and other['ConnectionId'].lower() == new['ConnectionId'].lower():
-                raise InvalidRequest('ConnectionId is already used by ErpConnection %d.' % other['ErpConnectionId'])
+                raise BusinessRuleError('ConnectionId is already used by ErpConnection %d.' % other['ErpConnectionId'])
 
         # Active and Deleted are server-managed: only the toggle and DeleteConnection change them.
         new['Active'] = stored['Active'] if stored else False
@@ -187,7 +190,7 @@ class ConnectionMethods:
             return None
         return carrier({
             'DisplayName': conn['DisplayName'], 'DisplayDescription': conn['DisplayDescription'], 'Active': conn['Active'],
-            'Deleted': conn['Deleted'], 'LastSync': self.state['last_sync'].get(conn['ErpConnectionId']) or '0001-01-01T00:00:00',
+            'Deleted': conn['Deleted'], 'LastSync': self.state['last_sync'].get(conn['ErpConnectionId']) or NEVER_SYNCED,
             'Actors': self._actor_summaries(conn['ErpConnectionId']),
         })
 

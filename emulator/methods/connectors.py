@@ -4,11 +4,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """Connector methods: the list, the config field metadata, and the connector entity (create, read, save, delete) with its
-URL test and delete check. A connector's fields and actor types come from the connector service at its URL."""
+URL test and delete check. A connector's config fields and actor types are asked from the connector service at its URL
+each time they are needed, as the server asks the connector (GetConfigData, GetSupportedActorTypes)."""
 
 import copy
 
-from ..agent import BadRequest, InvalidRequest, NO_CONTENT, agent_method, carrier, int_param, optional, str_param
+from ..agent import BadRequest, BusinessRuleError, InvalidRequest, NO_CONTENT, agent_method, carrier, int_param, optional, str_param
 
 RESPONSE_CODES = ('NoError', 'ErrorConnectorHasConnections', 'ErrorNotFound')
 
@@ -23,21 +24,30 @@ class ConnectorMethods:
         """The connector service answering at a URL (its config fields and actor types), or None."""
         return self.state['services'].get((url or '').strip().lower())
 
+    def _connector_offer(self, connector_id):
+        """What the connector service at a connector's URL offers now: its config fields and actor types. A connector no
+        service answers for offers what the data file declares for it (nothing, for one registered through the agent)."""
+        connector = self.state['connectors'].get(connector_id)
+        if connector is None:
+            return {'config_fields': [], 'actor_types': []}
+        return self._service(connector['url']) or {'config_fields': connector['config_fields'], 'actor_types': connector['actor_types']}
+
     def _connections_of(self, connector_id):
         return [c for c in self.state['connections'].values() if c['ErpConnectorId'] == connector_id and not c['Deleted']]
 
     @agent_method('GetAllConnectors', 'ArrayOfListItem', 'ListItem')
     def get_all_connectors(self, params):
         del params
-        # ToolTip is the connector's description (Swagger); the URL is only in the entity.
-        return [{'Id': c['id'], 'Name': c['name'], 'ToolTip': c['description']} for c in self._sorted('connectors') if not c['deleted']]
+        # "Uses the ErpConnector archive" (Swagger; its columns are id, url and name) and returns "the connector id, name, url"
+        # (.NET reference): ListItem has Id, Name and ToolTip, so the URL is in ToolTip.
+        return [{'Id': c['id'], 'Name': c['name'], 'ToolTip': c['url']} for c in self._sorted('connectors') if not c['deleted']]
 
     @agent_method('GetConfigurationFields', 'ArrayOfFieldMetadata', 'FieldMetadata')
     def get_configuration_fields(self, params):
         connector = self.state['connectors'].get(int_param(params, 'ErpConnectorId'))
         if connector is None or connector['deleted']:
             return None
-        return [carrier(copy.deepcopy(field)) for field in connector['config_fields']]
+        return [carrier(copy.deepcopy(field)) for field in self._connector_offer(connector['id'])['config_fields']]
 
     @agent_method('CreateDefaultErpSyncConnectorEntity', 'ErpSyncConnectorEntity')
     def create_default_connector_entity(self, params):
@@ -68,10 +78,8 @@ class ConnectorMethods:
                 raise InvalidRequest('ErpConnector %d does not exist.' % connector_id)
         connector['name'] = name
         if url.strip().lower() != connector['url'].strip().lower():
-            # A new URL is a new connector service: its config fields and actor types come from there.
-            service = self._service(url) or {'config_fields': [], 'actor_types': []}
-            connector['config_fields'] = copy.deepcopy(service['config_fields'])
-            connector['actor_types'] = copy.deepcopy(service['actor_types'])
+            # A new URL is a new connector service: what the data file declared for the old one no longer applies.
+            connector['config_fields'], connector['actor_types'] = [], []
         connector['url'] = url
         return self._connector_entity(connector)
 
@@ -80,7 +88,7 @@ class ConnectorMethods:
         connector = self.state['connectors'].get(int_param(params, 'erpSyncConnectorEntityId'))
         if connector is not None:
             if self._connections_of(connector['id']):
-                raise InvalidRequest('ErpConnector %d is used by connections and cannot be deleted.' % connector['id'])
+                raise BusinessRuleError('ErpConnector %d is used by connections and cannot be deleted.' % connector['id'])
             connector['deleted'] = True
         return NO_CONTENT
 

@@ -3,12 +3,13 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Mapping methods: a connection's ERP fields per actor type (asked from the connector), the field mappings, default
-values, list mappings, and the rule that refuses activation while a mandatory field has no synchronization direction."""
+"""Mapping methods: a connection's ERP fields per actor type (asked from the connector), the field mappings (with the
+cross-connection rule behind AlreadyMapped), default values, list mappings, advanced search, and the rule that refuses
+activation while a mandatory field has no synchronization direction."""
 
-from ..agent import (MISSING, BadRequest, DataError, InvalidRequest, agent_method, bool_param, carrier, enum_param, int_param,
-                     lookup, object_param, optional)
-from ..crm import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, list_id, mdo_item, no_selection
+from ..agent import (MISSING, BadRequest, BusinessRuleError, DataError, InvalidRequest, agent_method, bool_param, carrier, enum_param,
+                     int_param, lookup, object_param, optional)
+from ..crm import CRM_ACTOR_TYPES, ERP_ACTOR_TYPES, UDLIST, list_id, list_reference, mdo_item, no_selection
 
 ROW_FLAGS = ('SyncToCrm', 'SyncToErp', 'ShowInGui', 'ShowInSearch')
 DEFAULT_FIELDS = ('DefaultValue', 'HasFirstSyncDefaultValue', 'FirstSyncDefaultValue', 'PromptUser', 'Mandatory')
@@ -26,21 +27,26 @@ class MappingMethods:
         """Ask the connection's connector for its actor types and fields (UpdateConnectionFields). Known fields keep their
         ErpFieldId and mapping; fields the connector no longer offers stay, marked missing (MissingInERP)."""
         conn = self.state['connections'][conn_id]
-        connector = self.state['connectors'].get(conn['ErpConnectorId']) or {'actor_types': []}
         offered = self.state['fields'].setdefault(conn_id, {})
         for actor in offered.values():
             for field_id in actor.values():
                 self.state['erp_fields'][field_id]['missing'] = True
-        for actor_type in connector['actor_types']:
+        self.state['crm_uses'] = None
+        for actor_type in self._connector_offer(conn['ErpConnectorId'])['actor_types']:
             known = offered.setdefault(actor_type['type'], {})
             mapping = self.state['mappings'].setdefault('%d:%s' % (conn_id, actor_type['type']), {'active': False, 'rows': {}})
+            # ErpField.Rank orders the ERP tab: a known field keeps the rank an admin gave it, a new one goes last.
+            next_rank = max([self.state['erp_fields'][field_id]['rank'] for field_id in known.values()] + [0]) + 1
             for field in actor_type['fields']:
                 field_id = known.get(field['key'])
                 if field_id is None:
                     field_id = known[field['key']] = self.state['next_field_id']
                     self.state['next_field_id'] += 1
+                    rank, next_rank = next_rank, next_rank + 1
+                else:
+                    rank = self.state['erp_fields'][field_id]['rank']
                 self.state['erp_fields'][field_id] = dict(field, id=field_id, conn=conn_id, actor=actor_type['type'],
-                                                          crm_actor=actor_type['crm'], missing=False)
+                                                          crm_actor=actor_type['crm'], missing=False, rank=rank)
                 mapping['rows'].setdefault(field_id, _blank_row())
 
     def _actor_types(self, conn_id):
@@ -57,25 +63,44 @@ class MappingMethods:
     def _crm_fields(self, crm_actor):
         return self.state['crm']['fields'].get(crm_actor, {})
 
+    def _crm_uses(self):
+        """(CRM actor type, CRM field key) -> ids of the connections whose mappings synchronize that CRM field (in either
+        direction); kept until a mapping or a connection's fields change."""
+        uses = self.state.get('crm_uses')
+        if uses is None:
+            uses = self.state['crm_uses'] = {}
+            for key, mapping in self.state['mappings'].items():
+                conn_id, actor = key.split(':')
+                crm_actor = self._crm_actor(int(conn_id), actor)
+                for row in mapping['rows'].values():
+                    if row['CrmFieldKey'] and (row['SyncToCrm'] or row['SyncToErp']):
+                        uses.setdefault((crm_actor, row['CrmFieldKey']), set()).add(int(conn_id))
+        return uses
+
+    def _mapped_elsewhere(self, conn_id, crm_actor, crm_key):
+        """The live connections other than ``conn_id`` that synchronize this CRM field: what AlreadyMapped says ("already
+        mapped in some other connection", Swagger ErpSyncFieldMapping)."""
+        others = self._crm_uses().get((crm_actor, crm_key), ())
+        return [self.state['connections'][c] for c in sorted(others) if c != conn_id and self._live_connection(c) is not None]
+
     def _mapping_out(self, conn_id, actor):
         mapping = self._mapping(conn_id, actor)
         crm_actor = self._crm_actor(conn_id, actor)
         crm_fields = self._crm_fields(crm_actor)
         rows = []
-        used = {}
-        for field_id, row in mapping['rows'].items():
-            if row['CrmFieldKey']:
-                used[row['CrmFieldKey']] = used.get(row['CrmFieldKey'], 0) + 1
         for key, field_id in sorted(self.state['fields'][conn_id][actor].items(), key=lambda kv: kv[1]):
             field = self.state['erp_fields'][field_id]
             row = mapping['rows'][field_id]
+            crm_list = crm_fields.get(row['CrmFieldKey'])
             rows.append(carrier({
                 'ErpFieldId': field_id, 'CrmFieldKey': row['CrmFieldKey'], 'CrmDisplayName': row['CrmFieldKey'], 'CrmDisplayTooltip': '',
                 'ErpFieldKey': key, 'FieldType': field['type'], 'ErpDisplayName': field['name'], 'ErpDisplayTooltip': '',
                 'SyncToCrm': row['SyncToCrm'], 'SyncToErp': row['SyncToErp'], 'ShowInGui': row['ShowInGui'],
-                'ShowInSearch': row['ShowInSearch'], 'AlreadyMapped': used.get(row['CrmFieldKey'], 0) > 1,
+                'ShowInSearch': row['ShowInSearch'],
+                'AlreadyMapped': bool(row['CrmFieldKey']) and bool(self._mapped_elsewhere(conn_id, crm_actor, row['CrmFieldKey'])),
                 'MissingInERP': field['missing'], 'MissingInCRM': bool(row['CrmFieldKey']) and row['CrmFieldKey'] not in crm_fields,
-                'Access': field['access'], 'ListReference': field['list'],
+                # "Reference to CRM list, if a mapping exists" (table doc erpfield): set by the CRM list field mapped.
+                'Access': field['access'], 'ListReference': list_reference(crm_list) if crm_list else '',
             }))
         return carrier({'ErpConnectionId': conn_id, 'IsActive': mapping['active'], 'ActorTypeErp': actor, 'ActorTypeCrm': crm_actor,
                         'FieldMappings': rows})
@@ -161,17 +186,33 @@ class MappingMethods:
                 raise InvalidRequest("CRM field '%s' is not a field of %s; its fields are: %s." % (
                     row['CrmFieldKey'], self._crm_actor(conn_id, actor), ', '.join(sorted(crm_fields))))
             if (row['SyncToCrm'] or row['SyncToErp']) and not row['CrmFieldKey']:
-                raise InvalidRequest("ERP field '%s' has a synchronization direction but no SuperOffice field." % field['key'])
+                raise BusinessRuleError("ERP field '%s' has a synchronization direction but no SuperOffice field." % field['key'])
             if (row['SyncToCrm'] or row['SyncToErp']) and field['access'] == 'ReadOnly':
-                raise InvalidRequest("ERP field '%s' cannot be synchronized (it is read-only in the ERP system)." % field['key'])
+                raise BusinessRuleError("ERP field '%s' cannot be synchronized (it is read-only in the ERP system)." % field['key'])
+            if any(row[k] != new_rows[field_id][k] for k in ('CrmFieldKey', 'SyncToCrm', 'SyncToErp')):
+                self._refuse_second_master(conn_id, actor, field, row)
             new_rows[field_id] = row
         keys = [row['CrmFieldKey'] for row in new_rows.values() if row['CrmFieldKey']]
         twice = sorted(set(k for k in keys if keys.count(k) > 1))
         if twice:
-            raise InvalidRequest('CRM field %s is mapped from more than one ERP field of actor type %s.' % (', '.join(twice), actor))
+            raise BusinessRuleError('CRM field %s is mapped from more than one ERP field of actor type %s.' % (', '.join(twice), actor))
         stored['rows'] = new_rows
         stored['active'] = bool_param(mapping, 'IsActive', default=stored['active'])
+        self.state['crm_uses'] = None
         return self._mapping_out(conn_id, actor)
+
+    def _refuse_second_master(self, conn_id, actor, field, row):
+        """A CRM field another connection already synchronizes cannot be mapped one way to SuperOffice here (Swagger,
+        ErpSyncFieldMapping.AlreadyMapped): two ERP systems would each overwrite it. Checked for the rows a save changes, so
+        a mapping saved before the other connection's stays as it is."""
+        if not (row['CrmFieldKey'] and row['SyncToCrm'] and not row['SyncToErp']):
+            return
+        others = self._mapped_elsewhere(conn_id, self._crm_actor(conn_id, actor), row['CrmFieldKey'])
+        if others:
+            raise BusinessRuleError(
+                "ERP field '%s' cannot be synchronized one way to SuperOffice field %s: that field is already mapped in connection "
+                "%s, so here it can only be synchronized both ways or to the ERP system." % (
+                    field['key'], row['CrmFieldKey'], ', '.join("'%s' (id %d)" % (c['DisplayName'], c['ErpConnectionId']) for c in others)))
 
     def _default_out(self, field_id):
         field = self.state['erp_fields'][field_id]
@@ -202,9 +243,16 @@ class MappingMethods:
             'PromptUser': optional(raw, 'PromptUser', bool, False),
             'Mandatory': optional(raw, 'Mandatory', bool, False),
         }
-        if value['Mandatory'] and not (value['DefaultValue'] or value['PromptUser']):
-            raise InvalidRequest('A mandatory default needs a default value or "ask the user" (PromptUser).')
-        if value == {'DefaultValue': '', 'HasFirstSyncDefaultValue': False, 'FirstSyncDefaultValue': '', 'PromptUser': False, 'Mandatory': False}:
+        cleared = value == {'DefaultValue': '', 'HasFirstSyncDefaultValue': False, 'FirstSyncDefaultValue': '', 'PromptUser': False,
+                            'Mandatory': False}
+        # A default set up for a field the connector declares Mandatory is always mandatory: the screen shows that box
+        # checked and disabled (SDK "Default value setup"). A field without a default set up stays as it is.
+        value['Mandatory'] = value['Mandatory'] or (self.state['erp_fields'][field_id]['access'] == 'Mandatory' and not cleared)
+        # "If mandatory, you must also choose one of the two options above" (admin guide configure.md): "Set default value"
+        # (HasFirstSyncDefaultValue; a DefaultValue counts too, as the 0.2 modules send that) or "Ask user" (PromptUser).
+        if value['Mandatory'] and not (value['HasFirstSyncDefaultValue'] or value['DefaultValue'] or value['PromptUser']):
+            raise BusinessRuleError('A mandatory default needs a default value ("Set default value") or "Ask user for value" (PromptUser).')
+        if cleared:
             self.state['defaults'].pop(field_id, None)
         else:
             self.state['defaults'][field_id] = value
@@ -235,7 +283,9 @@ class MappingMethods:
                 crm_id = chosen.get(erp_item['id'], 0)
                 crm_item = mdo_item(crm_id, crm_items[crm_id]) if crm_id in crm_items else no_selection()
                 items.append(carrier({'ErpListItemId': erp_item['id'], 'ErpListItemName': erp_item['name'], 'CrmListItem': crm_item}))
-            entries.append(carrier({'CrmList': mdo_item(list_id(lists, crm_list), display, crm_list), 'ErpListName': field['list'],
+            # CrmList.ExtraInfo names the MDO list of a standard list (choice 14); a user-defined list has none there.
+            extra = '' if crm_list.startswith(UDLIST) else crm_list
+            entries.append(carrier({'CrmList': mdo_item(list_id(lists, crm_list), display, extra), 'ErpListName': field['list'],
                                     'ErpCrmListItemMappings': items, 'ErpActorTypeName': field['actor'], 'ErpFieldId': field['id']}))
         return carrier({'ErpListItemMappings': entries, 'ErpConnectionId': conn_id, 'ErpConnectionName': conn['DisplayName']})
 
@@ -277,10 +327,21 @@ class MappingMethods:
             targets = [crm_id for crm_id in chosen.values() if crm_id]
             twice = sorted(set(t for t in targets if targets.count(t) > 1))
             if twice:
-                raise InvalidRequest('CRM list item %s is chosen for more than one item of ERP list %s.' % (', '.join(map(str, twice)), field['list']))
+                raise BusinessRuleError('CRM list item %s is chosen for more than one item of ERP list %s.' % (
+                    ', '.join(map(str, twice)), field['list']))
             updates[field_id] = chosen
         self.state['list_mappings'].update(updates)
         return self._list_container(conn_id)
+
+    @agent_method('SupportsAdvancedSearch', 'boolean')
+    def supports_advanced_search(self, params):
+        """Asked from the connection's connector, per ERP actor type (data file: ``advanced_search`` of an actor type)."""
+        conn = self._live_connection(int_param(params, 'ErpConnectionId'))
+        actor = enum_param(params, 'ErpActorType', ERP_ACTOR_TYPES)
+        if conn is None:
+            return False
+        offered = self._connector_offer(conn['ErpConnectorId'])['actor_types']
+        return any(a['type'] == actor and a['advanced_search'] for a in offered)
 
 
 def parse_actor_types(raw, where):
@@ -296,5 +357,6 @@ def parse_actor_types(raw, where):
             items = [{'id': str(i['id']), 'name': str(i.get('name', i['id']))} for i in field.get('items') or []]
             fields.append({'key': field['key'], 'name': field.get('name', field['key']), 'type': field.get('type', 'Text'),
                            'access': field.get('access', 'Normal'), 'list': field.get('list', ''), 'items': items})
-        actor_types.append({'type': actor['type'], 'crm': actor['crm'], 'fields': fields})
+        actor_types.append({'type': actor['type'], 'crm': actor['crm'], 'fields': fields,
+                            'advanced_search': bool(actor.get('advanced_search', False))})
     return actor_types

@@ -3,12 +3,13 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Sync-now methods: SyncAll (only while the engine runs), ForceSyncAll, ForceResync* and ForceResyncExternal*. Each
-answers a PluginResponse and moves LastSync of the connections it synced; admin-injected failures answer IsOk false."""
+"""Sync-now methods: SyncAll (only while the engine runs), ForceSyncAll, ForceResync*, ForceResyncExternal* and
+ForceResyncBatchTask. Each answers a PluginResponse (the batch task: 204) and moves LastSync of the connections it synced;
+admin-injected failures answer IsOk false."""
 
 import datetime
 
-from ..agent import BadRequest, agent_method, carrier, enum_param, int_param, lookup, optional
+from ..agent import NO_CONTENT, BadRequest, InvalidRequest, agent_method, carrier, enum_param, int_param, lookup, optional
 from ..crm import ERP_ACTOR_TYPES
 
 
@@ -67,6 +68,16 @@ class SyncMethods:
     @agent_method('ForceResyncNoBlankValues', 'PluginResponse')
     def force_resync_no_blank_values(self, params):
         return self._resync('ForceResyncNoBlankValues', params)
+
+    @agent_method('ForceResyncBatchTask', None)
+    def force_resync_batch_task(self, params):
+        """ForceResync's body, started as a batch task: 204, and the outcome only shows in the sync runs and LastSync. The
+        emulator runs the task at once; an unknown source connection is refused, as there is no PluginResponse to say so."""
+        conn_id = int_param(params, 'ErpConnectionId')
+        if conn_id != 0 and self._live_connection(conn_id) is None:
+            raise InvalidRequest('ErpConnection %d does not exist.' % conn_id)
+        self._resync('ForceResyncBatchTask', params)
+        return NO_CONTENT
 
     def _resync_external(self, method, params):
         conn_id = int_param(params, 'ErpConnectionId')

@@ -100,7 +100,9 @@ class Item:
 
     @property
     def blocked(self):
-        return self.failed or bool(self.parent is not None and self.parent.blocked)
+        """Failed, or its parent failed. A parent that failed only to go live, after its children were applied (code HELD: not
+        activated because a child failed; REFUSED: the server refused the activation), does not block them."""
+        return self.failed or bool(self.parent is not None and self.parent.blocked and self.parent.code not in (Code.HELD, Code.REFUSED))
 
     def fail(self, message, fields=None, code=Code.FAILED):
         if not self.failed:
@@ -259,8 +261,9 @@ class Applier:
         """A step whose required items failed (in check mode too: check mode fails where the run would) is not sent."""
         failed = [item for item in step.requires if item.blocked]
         if failed:
-            step.item.fail('%s, because %s' % (step.held, '; '.join('%s failed: %s' % (item.label, item.msg or 'its connection failed')
-                                                                    for item in failed)), code=Code.HELD)
+            # The failures of the item's own children are told in full; other items (the engine's connections) are named.
+            reasons = ['%s failed%s' % (item.label, ': %s' % item.msg if item.parent is step.item and item.msg else '') for item in failed]
+            step.item.fail('%s, because %s' % (step.held, '; '.join(reasons)), code=Code.HELD)
         return bool(failed)
 
     @staticmethod

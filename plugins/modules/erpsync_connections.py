@@ -83,8 +83,11 @@ options:
           description:
             - Configuration fields of the connector, as a dictionary of C(FieldKey) to value. M(superoffice.crm.erpsync_connector_info) lists them.
             - Only the keys given are compared and written; other stored fields keep their values.
-            - Values are text. Numbers are converted to text; booleans fail (quote them, for example V('true')), as the module cannot
-              know which text the connector expects.
+            - Values are converted to the form the server stores for the field's type (the connector's C(FieldType)); the
+              comparison uses that form, so an unchanged run stays unchanged. C(Checkbox) fields take V(true)/V(false) (also
+              V(yes)/V(no), V(1)/V(0)) and store C(1)/C(0); C(Integer) and C(Double) fields take numbers; C(Date) fields take
+              an ISO date; other fields take text, and numbers are converted to text. A boolean for a field that is not a
+              C(Checkbox) fails (quote it), as the module cannot know which text the connector expects.
             - Keys that are not config fields of the connector fail, listing the known ones.
             - Values of C(Password)-type fields are never shown (in results, diffs, messages or the echoed
               module arguments); see O(connections[].update_secrets).
@@ -139,7 +142,7 @@ notes:
     as C(connections[INDEX]).
   - After an unclear outcome (lost answer, timeout, server error, a 200 answer cut short) the module never repeats a toggle or a
     create blindly; it reads the connection (or the list) again and only repeats what did not happen.
-  - Each create sends a GUID of its own as C(ConnectionId), which the server keeps (the emulator does; see its README, choice 16).
+  - Each create sends a GUID of its own as C(ConnectionId), which the server keeps (the emulator does; see its README, choice 28).
     After a create with an unclear outcome the module takes as its own only the connection that carries that GUID, and sends
     the create again only when no new connection with the name exists. A new connection with the name but without the GUID
     (another run's, an admin's, or this run's on a server that makes its own GUID) is never activated, configured or reported as

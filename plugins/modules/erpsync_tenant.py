@@ -109,7 +109,8 @@ options:
         type: str
       config:
         description:
-          - Connector configuration fields, key to string value. Only the keys given are compared and written.
+          - Connector configuration fields, key to value, as O(superoffice.crm.erpsync_connection#module:config) (values in
+            the field type's form; V(true)/V(false) for C(Checkbox) fields). Only the keys given are compared and written.
           - Values of Password-type fields are masked in results and diffs.
         type: dict
       update_secrets:

@@ -68,6 +68,15 @@ class Contract:
         return problems + ['%s request: %s at %s' % (method, e.message, '/'.join(str(p) for p in e.absolute_path) or 'the body')
                            for e in self._validator(spec['body']).iter_errors(body)]
 
+    def carrier_problems(self, definition, value):
+        """Why a value is not the Swagger carrier ``definition`` (or, for a list, why its items are not), e.g. the items of
+        ``GET api/v1/MDOList/{name}`` against ``SuperOffice.CRM.Services.MDOListItem``."""
+        schema = {'$ref': '#/definitions/%s' % definition}
+        if isinstance(value, list):
+            schema = {'type': 'array', 'items': schema}
+        return ['%s: %s at %s' % (definition, e.message, '/'.join(str(p) for p in e.absolute_path) or 'the value')
+                for e in self._validator(schema).iter_errors(value)]
+
     def answer_problems(self, method, answer):
         """Why an answer does not match the Swagger (void methods answer nothing)."""
         spec = self.methods[method]

@@ -78,9 +78,10 @@ def is_set(row, default=None):
 
 
 def mapping_facts(conn_id, mapping, defaults=None, only_set=True, given=()):
-    """A mapping carrier in the shape of erpsync_actor_mapping's options (``given``: ERP field keys always shown)."""
+    """A mapping carrier in the shape of erpsync_actor_mapping's options (``given``: ERP field keys always shown), its
+    fields in ERP field key order (the same whatever order the server keeps them in, and in check mode)."""
     defaults = defaults or {}
-    fields = [field_facts(row, defaults.get(row['ErpFieldId'])) for row in mapping['FieldMappings']
+    fields = [field_facts(row, defaults.get(row['ErpFieldId'])) for row in sorted(mapping['FieldMappings'], key=lambda row: row['ErpFieldKey'])
               if not only_set or is_set(row, defaults.get(row['ErpFieldId'])) or row['ErpFieldKey'] in given]
     return dict(connection_id=conn_id, actor_type=enum_name(mapping['ActorTypeErp'], ERP_ACTOR_TYPES),
                 crm_actor_type=enum_name(mapping.get('ActorTypeCrm'), CRM_ACTOR_TYPES) or '', active=bool(mapping['IsActive']),

@@ -51,7 +51,8 @@ class Connections(Kind):
             return
         try:
             self._resolve_all()
-            self._read_full()
+            if not self.frozen:
+                self._read_full()
         except ItemFailure as e:
             raise PlanError(e.message + '. Nothing was changed', e.fields)
         except WebAPIError as e:
@@ -61,18 +62,19 @@ class Connections(Kind):
             item.final = item.current
             if self.frozen and item.current is None and item.params['state'] == 'present':
                 item.fail('connection %r does not exist, and this run does not create it (the connections part of the tenant is '
-                          'not selected); its mappings are not applied' % item.params['name'], code=Code.HELD)
+                          'not selected); its mappings are not applied' % item.params['name'])
         if self.exclusive:
             self._plan_unlisted()
 
     def _resolve_all(self):
-        """The live connection of each item, and its config checked against its connector; every problem at once."""
+        """The live connection of each item, and its config checked against its connector; every problem at once. A frozen
+        kind (only the mappings of the tenant are converged) only finds the connections."""
         self.live = self.api.get_all_connections(False)
         self.known_ids = set(c['ErpConnectionId'] for c in self.live)
         for item in self.items:
             self._resolve(item)
         for item in self.items:
-            if not item.errors and item.params['state'] == 'present' and item.connector_item is None:
+            if not item.errors and item.params['state'] == 'present' and item.connector_item is None and not self.frozen:
                 self.config.check(item)
         errors = [e for item in self.items for e in item.errors] + same_target_errors(self.items, self.label)
         if errors:
@@ -97,7 +99,7 @@ class Connections(Kind):
         params = item.params
         where = item.where
         present = params['state'] == 'present'
-        if present and params['connector'] is not None:
+        if present and params['connector'] is not None and not self.frozen:
             try:
                 item.connector_id = self.api.resolve_connector(params['connector'])
             except ValueError as e:
@@ -430,7 +432,7 @@ class Connections(Kind):
         facts = connection_facts(record, (), False)
         view = dict(state='present', id=facts['id'], name=facts['name'])
         shown = [k for k in ('description', 'active', 'all_access', 'user_group_ids', 'associate_ids') if full or item.params[k] is not None]
-        if full or item.connector_id is not None:
+        if full or item.connector_id is not None or item.connector_item is not None:
             shown.append('connector_id')
         for key in shown:
             view[key] = facts[key]

@@ -77,7 +77,7 @@ class Engine(Kind):
             if want == bool(item.final.get('IsRunning')):
                 return []
             return [Step(item, '%s requested' % params['state'], lambda: self._change_state(want),
-                         done=lambda answer: self._set(**answer), predicted=dict(IsRunning=want), requires=self.requires,
+                         done=lambda answer: self._set(**answer), predicted=dict(IsRunning=want, StatusMessage=''), requires=self.requires,
                          held='the engine was not %s (engine_despite_failures=true changes it anyway)'
                               % ('started' if want else 'stopped'))]
         return []

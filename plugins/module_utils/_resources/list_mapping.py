@@ -278,7 +278,7 @@ class ListMappings(Kind):
         fail_with_errors(item)
 
     def _save_step(self, item):
-        if item.planned == item.container and not item.predicted:
+        if item.planned == item.container and not any(changes for key, changes in item.changes):
             return None
         payload = strip_metadata(item.planned)
 

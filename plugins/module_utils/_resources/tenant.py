@@ -72,6 +72,18 @@ def connection_of(item):
     return record if record and record.get('ErpConnectionId') else None
 
 
+def select_parts(items, parts):
+    """Leave out the items of the parts a run does not converge (the connections stay while their mappings are converged)."""
+    if 'connectors' not in parts:
+        items.connectors[:] = []
+    if 'mappings' not in parts:
+        items.mappings[:], items.lists[:] = [], []
+        for item in items.connections:
+            item.children[:], item.has_mappings = [], False
+    if not parts & set(['connections', 'mappings']):
+        items.connections[:] = []
+
+
 class Tenant:
     """The resource kinds of one tenant run, by name; ``kinds`` in dependency order. ``parts`` limits the run: the kinds of
     the other parts are left out (the connections are still read, frozen, when only their mappings are selected)."""
@@ -80,14 +92,9 @@ class Tenant:
         self.run = run
         self.items = items
         parts = set(params['parts'])
+        select_parts(items, parts)
         planned = dict((c.params['name'].strip().lower(), c) for c in items.connectors
                        if c.params['state'] == 'present' and c.params['name'] and c.params['id'] is None)
-        if 'connectors' not in parts:
-            items.connectors[:], planned = [], {}
-        if 'mappings' not in parts:
-            items.mappings[:], items.lists[:] = [], []
-            for item in items.connections:
-                item.children[:], item.has_mappings = [], False
         used = set(('%s' % c.params['connector']).strip().lower() for c in items.connections if c.params['connector'])
         used |= set(ascii_int(name) for name in used if ascii_int(name) is not None)
         self.connectors = connector.Connectors(run, items.connectors, exclusive=params['connectors_exclusive'] and 'connectors' in parts,
@@ -124,7 +131,7 @@ def object_result(kind, item, key):
     entry[key] = kind.facts(item)
     if kind.run.diff:
         entry['diff'] = kind.diff(item)
-    if item.failed or item.blocked:
+    if item.blocked:
         entry['failed'] = True
         entry['msg'] = item.msg or 'not applied: its connection failed'
     return entry
@@ -155,14 +162,17 @@ def _fail_with_children(connections):
 def _failure_message(tenant, labelled):
     """The message of a failed run: the failed connectors, connections (their mappings' failures are in theirs) and engine,
     counted per kind, and what was applied."""
-    kinds = (('connector', tenant.items.connectors), ('connection', tenant.items.connections + tenant.connections.unlisted),
-             ('engine', [tenant.engine.item] if tenant.engine is not None else []))
+    kinds = (('connector', tenant.items.connectors), ('connection', tenant.items.connections + tenant.connections.unlisted))
     counts = ['%d of %d %s%s' % (len([i for i in items if i.failed]), len(items), noun, '' if len(items) == 1 else 's')
               for noun, items in kinds if any(i.failed for i in items)]
-    reported = set(id(i) for noun, items in kinds for i in items)
-    failures = ['%s%s' % (label, item.msg) for label, item in labelled if item.failed and id(item) in reported]
+    reported = [i for noun, items in kinds for i in items]
+    if tenant.engine is not None and tenant.engine.item.failed:
+        counts.append('the engine')
+        reported.append(tenant.engine.item)
+    failures = ['%s%s' % (label, item.msg) for label, item in labelled if item.failed and any(item is i for i in reported)]
     applied = ['%s%s' % (label, ', '.join(item.operations)) for label, item in labelled if item.changed]
-    return '%s failed: %s. Applied: %s' % (', '.join(counts), '; '.join(failures), '; '.join(applied) or 'nothing')
+    what = ' and '.join([', '.join(counts[:-1]), counts[-1]] if len(counts) > 1 else counts)
+    return '%s failed: %s. Applied: %s' % (what, '; '.join(failures), '; '.join(applied) or 'nothing')
 
 
 def _labelled(tenant):

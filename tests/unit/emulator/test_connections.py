@@ -25,6 +25,15 @@ def assert_invalid(response, detail_part, status=200):
     assert detail_part in body['MessageDetail']
 
 
+def assert_refused(response, detail_part):
+    """A business rule's refusal: 200 with the REST error object (emulator README, "Errors")."""
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {'Error', 'ErrorType', 'ErrorMessage', 'ErrorSource'}
+    assert body['Error'] is True and body['ErrorType'] == 'SoException'
+    assert detail_part in body['ErrorMessage']
+
+
 def new_connection(**changes):
     conn = {'ErpConnectionId': 0, 'ErpConnectorId': 1, 'DisplayName': 'Visma new', 'DisplayDescription': 'created by a test',
             'Active': True, 'ConnectionId': '', 'MostRecentTimestamp': '', 'Deleted': False, 'AllAccess': False,
@@ -121,7 +130,7 @@ def test_create_keeps_given_connection_guid(client):
     saved = client.ok(ONLINE, 'SaveConnection', {'Connection': new_connection(ConnectionId='aaaaaaaa-0000-4000-8000-000000000001')})
     assert saved['ConnectionId'] == 'aaaaaaaa-0000-4000-8000-000000000001'
     duplicate = client.call(ONLINE, 'SaveConnection', {'Connection': new_connection(ConnectionId='aaaaaaaa-0000-4000-8000-000000000001')})
-    assert_invalid(duplicate, 'ConnectionId')
+    assert_refused(duplicate, 'ConnectionId')
 
 
 def test_update_is_a_full_replace(client):
@@ -167,7 +176,7 @@ def test_active_connection_config_change_refused(client):
     before = client.state(ONLINE)
     conn = client.ok(ONLINE, 'GetConnection', {'ErpConnectionId': 1})
     conn['ConfigFields'] = {'ApiUrl': 'https://changed.example/api', 'CompanyId': '1234567', 'Note': 'prod'}
-    assert_invalid(client.call(ONLINE, 'SaveConnection', {'Connection': conn}), 'active')
+    assert_refused(client.call(ONLINE, 'SaveConnection', {'Connection': conn}), 'active')
     assert client.state(ONLINE)['connections'] == before['connections']
     # The admin rule: deactivate, save, reactivate.
     assert client.ok(ONLINE, 'ToggleErpConnectionActive', {'ErpConnectionId': 1}) == ['']
@@ -276,10 +285,10 @@ def test_test_connection_after_password_wipe(client):
 
 
 def test_get_all_connectors(client):
-    # ToolTip is the connector's description (Swagger: "Description"); its URL is only in the connector entity.
+    # Id, name and URL, as the ErpConnector archive has them: ListItem's only other member, ToolTip, holds the URL.
     assert client.ok(ONLINE, 'GetAllConnectors') == [
-        {'Id': 1, 'Name': 'Visma.net', 'ToolTip': ''},
-        {'Id': 2, 'Name': 'Tripletex', 'ToolTip': ''},
+        {'Id': 1, 'Name': 'Visma.net', 'ToolTip': 'https://connectors.example.com/vismanet/ErpConnector.svc'},
+        {'Id': 2, 'Name': 'Tripletex', 'ToolTip': 'https://connectors.example.com/tripletex/ErpConnector.svc'},
     ]
     entity = client.call(ONLINE, 'GetErpSyncConnectorEntity', params={'erpSyncConnectorEntityId': 1}).json()
     assert entity['URL'] == 'https://connectors.example.com/vismanet/ErpConnector.svc'

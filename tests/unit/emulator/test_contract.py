@@ -5,7 +5,8 @@
 
 """The emulator against SuperOffice's Swagger of the ErpSync agent: every method it implements is called with a request the
 Swagger allows, and its answer must match the Swagger's answer schema strictly; every other Swagger method must be unknown
-to it (404, as on an older server), and it implements nothing the Swagger lacks."""
+to it (404, as on an older server), and it implements nothing the Swagger lacks. The MDO lists it answers
+(``GET api/v1/MDOList/{name}``) are checked against the Swagger's MDOListItem."""
 
 import base64
 import os
@@ -64,6 +65,15 @@ def mapped_customer(api):
     return api.call('SaveActorTypeMapping', {'Mapping': mapping})
 
 
+def displayed(api):
+    """The SAP connection's Customer mapping active, with fields on the ERP tab (so that GetConnectionsAndDisplayFields lists them)."""
+    mapping = api.call('GetActorTypeMapping', {'ErpConnectionId': 1, 'ActorType': 'Customer'})
+    mapping['IsActive'] = True
+    for row in mapping['FieldMappings']:
+        row['ShowInGui'] = row['ErpFieldKey'] in ('CardName', 'GroupCode')
+    return api.call('SaveActorTypeMapping', {'Mapping': mapping})
+
+
 def field_id(api, key='CardName'):
     mapping = api.call('GetActorTypeMapping', {'ErpConnectionId': 1, 'ActorType': 'Customer'})
     return [row['ErpFieldId'] for row in mapping['FieldMappings'] if row['ErpFieldKey'] == key][0]
@@ -115,13 +125,34 @@ REQUESTS = {
     'ForceResyncNoBlankValues': lambda api: ({'ErpConnectionId': 0, 'InternalKeyIds': []}, None),
     'ForceResyncExternal': lambda api: ({'ErpConnectionId': 1, 'ErpActorType': 'Customer', 'ExternalKeys': ['C1']}, None),
     'ForceResyncExternalNoBlankValues': lambda api: ({'ErpConnectionId': 1, 'ErpActorType': 'Customer', 'ExternalKeys': ['C1']}, None),
+    'ForceResyncBatchTask': lambda api: ({'ErpConnectionId': 0, 'InternalKeyIds': [12]}, None),
+    'SaveErpConnectionSyncPriorities': lambda api: ({'ErpConnectionIds': [2, 0, 1]}, None),
+    'MoveErpFieldItem': lambda api: ({'ErpFieldId': field_id(api, 'GroupCode'), 'Direction': -1, 'ErpConnectionId': 1,
+                                      'ErpActorType': 'Customer'}, None),
+    'GetConnectionsAndDisplayFields': lambda api: (displayed(api) and {'CrmActorType': 'Contact', 'EntityId': 0}, None),
+    'SupportsAdvancedSearch': lambda api: ({'ErpConnectionId': 1, 'ErpActorType': 'Customer'}, None),
 }
+# The Swagger's methods the emulator does not implement (they answer 404): runtime operations on single CRM records, and
+# ValidateArchiveColumnConfig. The emulator README lists the same.
+NOT_EMULATED = ['BreakActorLink', 'ConnectActor', 'CreateActorLink', 'CreateErpActorFromCrm', 'GetErpFieldValues',
+                'GetFieldValuesFromCrm', 'GetFieldValuesFromErp', 'GetFieldsForNewErpActor', 'TryConnectActor',
+                'ValidateArchiveColumnConfig']
+MDO_LISTS = [
+    ('erpconnections', {'flat': 'true'}),
+    ('erpconnections', {'flat': 'true', 'additional': 'useRank=true'}),
+    ('erpconnections', {'flat': 'true', 'additional': 'useRank=true&prefixwithconnector=true'}),
+    ('category', {'flat': 'true'}),
+    ('udlist', {'flat': 'true', 'additional': '12'}),
+    ('udlist12', {'flat': 'true'}),
+]
 EMULATED = sorted(method.name for method in METHODS.values())
 
 
 def test_every_emulated_method_is_in_the_swagger_and_has_a_contract_case():
     assert sorted(set(EMULATED) - set(CONTRACT.methods)) == []
     assert sorted(REQUESTS) == EMULATED
+    assert sorted(set(CONTRACT.methods) - set(EMULATED)) == NOT_EMULATED
+    assert (len(CONTRACT.methods), len(EMULATED)) == (49, 39)
 
 
 @pytest.mark.parametrize('method', EMULATED)
@@ -137,9 +168,19 @@ def test_methods_not_emulated_are_unknown(api, method):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize('name, query', MDO_LISTS)
+def test_mdo_lists_answer_swagger_mdo_list_items(api, name, query):
+    response = api.session.get('%s/%s/api/v1/MDOList/%s' % (api.base_url, TENANT, name), params=query, headers=AUTH, timeout=10)
+    assert response.status_code == 200, response.text
+    items = response.json()
+    assert items and CONTRACT.carrier_problems('SuperOffice.CRM.Services.MDOListItem', items) == []
+
+
 def test_the_contract_refuses_what_the_swagger_does_not_name():
     # The checks themselves: a misspelt property, a wrong type, a null where .NET has a value type.
     assert CONTRACT.request_problems('GetConnection', {'ErpConnectionID': 1})
     assert CONTRACT.answer_problems('GetEngineStatus', {'IsRunning': 'yes', 'StatusMessage': '', 'Interval': '00:05:00'})
     assert CONTRACT.answer_problems('GetEngineStatus', {'IsRunning': None, 'StatusMessage': None, 'Interval': None})
     assert not CONTRACT.answer_problems('GetEngineStatus', {'IsRunning': True, 'StatusMessage': None, 'Interval': '00:05:00'})
+    assert CONTRACT.carrier_problems('SuperOffice.CRM.Services.MDOListItem', [{'Id': 1, 'Name': 'x', 'Extra': ''}])
+    assert CONTRACT.carrier_problems('SuperOffice.CRM.Services.MDOListItem', [{'Id': '1'}])

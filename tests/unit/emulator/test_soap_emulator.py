@@ -192,7 +192,7 @@ def test_connections_round_trip(client):
     assert ok(soap(client, ONSITE, 'DeleteConnection', '<ErpConnectionId>5</ErpConnectionId>')) is None
     assert client.connection(ONSITE, 5)['Deleted'] is True
     connectors = ok(soap(client, ONSITE, 'GetAllConnectors'))
-    assert connectors[0] == {'Id': '1', 'Name': 'Visma.net', 'ToolTip': ''}
+    assert connectors[0] == {'Id': '1', 'Name': 'Visma.net', 'ToolTip': 'https://connectors.example.com/vismanet/ErpConnector.svc'}
     fields = ok(soap(client, ONSITE, 'GetConfigurationFields', '<ErpConnectorId>2</ErpConnectorId>'))
     assert [f['FieldKey'] for f in fields] == ['ConsumerToken', 'EmployeeToken']
 

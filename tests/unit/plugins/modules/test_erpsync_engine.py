@@ -84,7 +84,8 @@ def test_check_mode_predicts_without_writing(webapi, run_module):
     webapi.expect('GetEngineStatus', {}, status(False, '00:05:00'))
     result = run_module(erpsync_engine.main, dict(state='running', interval='PT1H'), check_mode=True, diff=True)
     assert result['changed'] is True
-    assert result['engine'] == dict(running=True, status_message='Idle', interval='01:00:00', interval_seconds=3600)
+    # The status message after the change is the server's text: check mode does not invent it.
+    assert result['engine'] == dict(running=True, status_message='', interval='01:00:00', interval_seconds=3600)
     assert result['diff']['after'] == {'running': True, 'interval': '01:00:00'}
     assert webapi.methods == ['GetEngineStatus']
 

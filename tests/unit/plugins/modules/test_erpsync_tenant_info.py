@@ -160,9 +160,10 @@ def test_export_with_mappings_in_the_role_shape(webapi, run_module):
                   list_container(1, [list_entry(103, 'PriceList', {'A': mdo_item(1, 'A customer'), 'B': None})]))
     result = run_module(erpsync_tenant_info.main, dict(exclusive=False))
     item = result['role_vars']['erpsync_connections'][0]
+    # Fields in key order, whatever order the server keeps them in.
     assert item['mappings'] == [dict(actor_type='Customer', active=True, fields=[
-        dict(erp_field='Name', crm_field='contact.name', direction='both', show_in_search=True),
         dict(erp_field='Email', default='info@example.com', prompt_user=True),
+        dict(erp_field='Name', crm_field='contact.name', direction='both', show_in_search=True),
         dict(erp_field='PriceList', crm_field='contact.category', direction='to_crm')])]
     assert item['list_mappings'] == [dict(erp_field='PriceList', items={'A': 1})]
     assert STORED_SECRET not in repr(result)
