@@ -165,8 +165,8 @@ _JSON_ESCAPES = (
 _URL_ENCODINGS = (
     lambda s: s,
     lambda s: quote(s, safe=''),
-    lambda s: quote(s),
-    lambda s: quote_plus(s),
+    quote,
+    quote_plus,
     lambda s: quote_plus(s, safe='-_.!*()'),
 )
 _PERCENT_HEX = re.compile(r'%[0-9A-F]{2}')
