@@ -10,8 +10,9 @@ import os
 import sys
 import time
 
-# The collection's own lock rules (plugins/module_utils/_lock.py imports the standard library only).
-LOCK = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..', 'plugins', 'module_utils', '_lock.py')
+# The collection's own lock rules (plugins/module_utils/_lock.py imports the standard library only); setup_emulator's
+# emulator.sh exports the collection root (ansible-test runs the target from a copy of the target alone).
+LOCK = os.path.join(os.environ['SUPEROFFICE_COLLECTION_ROOT'], 'plugins', 'module_utils', '_lock.py')
 spec = importlib.util.spec_from_file_location('superoffice_crm_lock', LOCK)
 lock = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(lock)
