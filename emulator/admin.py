@@ -56,6 +56,10 @@ def _requests(server, verb, query):
     raise AdminError(405, 'use GET or DELETE')
 
 
+# Test hooks set with PUT /_emulator/tenants/{T}/<name> (Tenant.set_list).
+SETTINGS = ('test_failures', 'config_test_failures', 'sync_failures', 'connector_url_results', 'latency', 'password_mask')
+
+
 def _tenant_route(server, verb, key, rest, raw):
     tenant = _tenant(server, key)
     route = (verb, rest[0] if rest else '')
@@ -69,7 +73,7 @@ def _tenant_route(server, verb, key, rest, raw):
         tenant.reset()
     elif route == ('PUT', 'toggle_failures'):
         tenant.set_toggle_failures(_body(raw))
-    elif verb == 'PUT' and route[1] in ('test_failures', 'config_test_failures', 'sync_failures', 'connector_url_results', 'latency'):
+    elif verb == 'PUT' and route[1] in SETTINGS:
         tenant.set_list(route[1], _body(raw))
     elif route == ('PUT', 'engine'):
         tenant.set_engine(_body(raw))

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import admin, online, soap
 from .agent import NO_CONTENT, AgentError, BadRequest, find_method
 from .auth import authenticate, www_authenticate
-from .faults import fire_fault
+from .faults import after_call, after_response, before_call, fire_fault
 from .reqlog import RequestLog, mask_body
 from .wire import DROP, JSON_CONTENT_TYPE, Response, fault_response, json_response, rest_error
 from .xmlwire import to_xml
@@ -291,13 +291,14 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         return formatted_response(200, items, fmt, 'ArrayOfMDOListItem', 'MDOListItem')
 
     def _agent(self, exchange, tenant, method, query, body, body_error, fmt):
-        fault, drop_after = fire_fault(tenant, method.name, exchange)
+        fault, after = fire_fault(tenant, method.name, exchange, body)
         if fault:
             return fault_response(fault, (dict(self.headers.items()), self._raw_body))
-        response = self._authorized_agent(exchange, tenant, method, query, body, body_error, fmt)
-        return DROP if drop_after else response
+        response = self._authorized_agent(exchange, tenant, method, query, body, body_error, fmt, after)
+        return after_response(after, response) if after else response
 
-    def _authorized_agent(self, exchange, tenant, method, query, body, body_error, fmt):
+    def _authorized_agent(self, exchange, tenant, method, query, body, body_error, fmt, after=None):
+        """Auth, negotiation and the call; ``after`` is a fault rule that lets the call run and acts around it."""
         auth = authenticate(tenant, self.headers.get('Authorization'), self.headers.get('SO-AppToken'))
         exchange.auth = auth.scheme
         exchange.app_token = auth.app_token
@@ -321,7 +322,11 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 body = dict((k, int(v[0]) if v[0].lstrip('-').isdigit() else v[0]) for k, v in query.items() if not k.startswith('$'))
             elif body_error:
                 raise BadRequest(body_error)
+            if after:
+                body = before_call(after, tenant, method, body)
             result = tenant.call(method, body)
+            if after:
+                result = after_call(after, tenant, method, body, result)
         except AgentError as exc:
             return formatted_response(exc.http_status, exc.body(), fmt, 'Error')
         if result is NO_CONTENT:

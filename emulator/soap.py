@@ -322,7 +322,7 @@ def _answer(version, namespace, operation, result, error=None, void=False):
 def _agent(exchange, tenant, method, params, header, version, namespace):
     ticket = _header_value(header, 'Credentials', 'Ticket')
     app_token = _header_value(header, 'ApplicationToken')
-    fault, drop_after = fire_fault(tenant, method.name, exchange)
+    fault, drop_after = fire_fault(tenant, method.name, exchange, params)
     if fault:
         # A reflecting fault echoes the credentials, which SOAP carries in the envelope.
         return wire.fault_response(fault, ({'Authorization': 'SOTicket %s' % ticket, 'SO-AppToken': app_token or ''}, b''))

@@ -155,6 +155,16 @@ def parse_url_results(value):
     return dict((k.strip().lower(), v) for k, v in value.items())
 
 
+def parse_password_mask(value):
+    """How a server shows stored Password-type values: None (blank, the default), a fixed text such as "********", or
+    true (a run of "*" as long as the stored value)."""
+    if value is None or value is False:
+        return None
+    if value is True or (isinstance(value, str) and value):
+        return value
+    raise DataError('password_mask must be null (blank), a non-empty text such as "********", or true (one * per character)')
+
+
 def _parse_tenant(key, raw):
     """Data-file tenant -> initial state dict. Raises DataError with the tenant named."""
     if not isinstance(raw, dict):
@@ -214,6 +224,7 @@ def _parse_tenant(key, raw):
             'connector_url_results': parse_url_results(raw.get('connector_url_results') or {}),
             'sync_failures': parse_sync_failures(raw.get('sync_failures') or []),
             'password_fields_readable': bool(raw.get('password_fields_readable', False)),
+            'password_mask': parse_password_mask(raw.get('password_mask')),
             'version': version,
             'disabled_methods': set(find_method(n).name for n in disabled),
             'faults': [],
@@ -286,8 +297,9 @@ class Tenant(EngineMethods, ConnectionMethods, ConnectorMethods, MappingMethods,
             self.state['toggle_failures'] = failures
 
     def set_list(self, name, value):
-        """Admin edits of a test hook: test_failures, config_test_failures, sync_failures, connector_url_results, latency."""
-        parsers = {'test_failures': lambda v: parse_id_list(v, 'test_failures'),
+        """Admin edits of a test hook: test_failures, config_test_failures, sync_failures, connector_url_results, latency,
+        password_mask."""
+        parsers = {'password_mask': parse_password_mask, 'test_failures': lambda v: parse_id_list(v, 'test_failures'),
                    'config_test_failures': lambda v: parse_id_list(v, 'config_test_failures'),
                    'sync_failures': parse_sync_failures, 'connector_url_results': parse_url_results, 'latency': parse_latency}
         parsed = parsers[name](value)
@@ -350,6 +362,7 @@ class Tenant(EngineMethods, ConnectionMethods, ConnectorMethods, MappingMethods,
                 'tenant': self.key,
                 'online': self.online,
                 'password_fields_readable': state['password_fields_readable'],
+                'password_mask': state['password_mask'],
                 'engine': engine,
                 'connectors': copy.deepcopy(self._sorted('connectors')),
                 'connections': copy.deepcopy(self._sorted('connections')),

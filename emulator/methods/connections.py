@@ -54,8 +54,10 @@ class ConnectionMethods:
     def _masked_config(self, connector_id, config):
         config = dict(config)
         if not self.state['password_fields_readable']:
+            mask = self.state['password_mask']  # None: blank; a text; True: one * per character (a set value only)
             for key in self.password_keys(connector_id) & set(config):
-                config[key] = ''
+                value = config[key]
+                config[key] = '' if not value or mask is None else '*' * len(value) if mask is True else mask
         return config
 
     def _connection_out(self, conn, with_config=True):

@@ -9,6 +9,7 @@ Swagger names and the answer shape the client checks before anyone uses the answ
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._shapes import (
     ACTOR_MAPPING, CONNECTION, CONNECTION_DATA, CONNECTOR_ENTITY, DEFAULT_VALUE, ENGINE, FIELD_METADATA, LIST_CONTAINER, LIST_ITEM,
     MDO_ITEM, PLUGIN_RESPONSE, SUMMARY, Opt)
@@ -27,6 +28,16 @@ ONCE = False
 def writable(carrier):
     """A carrier as it is sent back: without the read-only metadata."""
     return {k: v for k, v in carrier.items() if k not in CARRIER_METADATA}
+
+
+def same_object(method, sent, answer, key):
+    """A write's answer about the object it was sent for: an answer that carries another id (a proxy or a confused server
+    mixing up objects) is an error, so that nothing more is written on the strength of it. ``sent`` 0 creates: any id."""
+    if sent and isinstance(answer, dict) and answer.get(key) != sent:
+        raise WebAPIError('ErpSync %s was sent for %s %s and answered with %s %s: the server may have written to another '
+                          'object than the one sent, so nothing more is written for it. Check both objects before running again'
+                          % (method, key, sent, key, answer.get(key)), method=method)
+    return answer
 
 
 def blank_reasons(reasons):
@@ -66,7 +77,8 @@ class ErpSyncAPI:
     def save_connection(self, connection):
         # Never repeated blindly: id 0 creates one more connection each time, and an update sent again after the engine moved
         # the sync cursor (MostRecentTimestamp) would set it back. After an unclear answer the caller reads and decides.
-        return self.call('SaveConnection', {'Connection': connection}, expect=CONNECTION, repeatable=ONCE)
+        saved = self.call('SaveConnection', {'Connection': connection}, expect=CONNECTION, repeatable=ONCE)
+        return same_object('SaveConnection', connection.get('ErpConnectionId'), saved, 'ErpConnectionId')
 
     def delete_connection(self, connection_id):
         return self.call('DeleteConnection', {'ErpConnectionId': int(connection_id)}, repeatable=SET)
@@ -102,12 +114,13 @@ class ErpSyncAPI:
                                                            expect=[FIELD_METADATA], null_ok=True, repeatable=READ)
         return self._field_metadata[connector_id]
 
-    def password_keys(self, connector_id):
-        """Keys of the connector's secret config fields, or None when its metadata is unknown (then every value is secret)."""
-        fields = self.get_field_metadata(connector_id) if connector_id else None
-        if fields is None:
-            return None
-        return set(f['FieldKey'] for f in fields if is_secret_type(f.get('FieldType')))
+    def plain_keys(self, connector_id):
+        """The config keys the connector's metadata types as plain (not secret) fields, exactly as it spells them. Every
+        other key is secret (fail closed): one the metadata lacks, lists only in another case or also types as secret, and
+        every key when the metadata is empty or unknown."""
+        fields = (self.get_field_metadata(connector_id) if connector_id else None) or []
+        secret = set(f['FieldKey'] for f in fields if is_secret_type(f.get('FieldType')))
+        return set(f['FieldKey'] for f in fields) - secret
 
     def resolve_connector(self, connector):
         """The connector id for a name or numeric id; raise ValueError listing the known connectors."""
@@ -126,16 +139,23 @@ class ErpSyncAPI:
         raise ValueError('connector %r is not known to this tenant. Known connectors: %s' % (connector, known))
 
     def get_connector_entity(self, connector_id):
-        return self.call('GetErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)},
-                         expect=CONNECTOR_ENTITY, null_ok=True, repeatable=READ)
+        return self._url_known(self.call('GetErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)},
+                                         expect=CONNECTOR_ENTITY, null_ok=True, repeatable=READ))
+
+    def _url_known(self, entity):
+        """An entity whose URL's secrets (credentials, key-like parameters) the run's Secrets now mask in any text."""
+        if entity is not None:
+            self.client.secrets.add_url(entity.get('URL'))
+        return entity
 
     def create_default_connector_entity(self):
-        return self.call('CreateDefaultErpSyncConnectorEntity', expect=CONNECTOR_ENTITY, repeatable=READ)
+        return self._url_known(self.call('CreateDefaultErpSyncConnectorEntity', expect=CONNECTOR_ENTITY, repeatable=READ))
 
     def save_connector_entity(self, entity):
         # The body is the entity itself (no request wrapper); id 0 creates a connector.
-        return self.call('SaveErpSyncConnectorEntity', writable(entity), expect=CONNECTOR_ENTITY,
-                         repeatable=SET if entity.get('ErpConnectorId') else ONCE)  # id 0 creates
+        saved = self.call('SaveErpSyncConnectorEntity', writable(entity), expect=CONNECTOR_ENTITY,
+                          repeatable=SET if entity.get('ErpConnectorId') else ONCE)  # id 0 creates
+        return same_object('SaveErpSyncConnectorEntity', entity.get('ErpConnectorId'), self._url_known(saved), 'ErpConnectorId')
 
     def delete_connector_entity(self, connector_id):
         return self.call('DeleteErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)}, repeatable=SET)
@@ -154,19 +174,22 @@ class ErpSyncAPI:
         return self.call('GetActorTypeMapping', {'ErpConnectionId': int(connection_id), 'ActorType': actor_type}, expect=ACTOR_MAPPING, repeatable=READ)
 
     def save_actor_type_mapping(self, mapping):
-        return self.call('SaveActorTypeMapping', {'Mapping': writable(mapping)}, expect=ACTOR_MAPPING, repeatable=SET)
+        saved = self.call('SaveActorTypeMapping', {'Mapping': writable(mapping)}, expect=ACTOR_MAPPING, repeatable=SET)
+        return same_object('SaveActorTypeMapping', mapping.get('ErpConnectionId'), saved, 'ErpConnectionId')
 
     def get_default_value(self, field_id):
         return self.call('GetDefaultValueInfo', {'ErpFieldId': int(field_id)}, expect=DEFAULT_VALUE, repeatable=READ)
 
     def save_default_value(self, default):
-        return self.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': writable(default)}, expect=DEFAULT_VALUE, repeatable=SET)
+        saved = self.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': writable(default)}, expect=DEFAULT_VALUE, repeatable=SET)
+        return same_object('SaveDefaultValueInfo', default.get('ErpFieldId'), saved, 'ErpFieldId')
 
     def get_list_mappings(self, connection_id):
         return self.call('GetConnectionListMappings', {'ErpConnectionId': int(connection_id)}, expect=LIST_CONTAINER, repeatable=READ)
 
     def save_list_mappings(self, container):
-        return self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER, repeatable=SET)
+        saved = self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER, repeatable=SET)
+        return same_object('SaveConnectionListMappings', container.get('ErpConnectionId'), saved, 'ErpConnectionId')
 
     def mdo_list(self, name, additional=None):
         """The items of an MDO list (``GET api/v1/MDOList/{name}?flat=true``, REST only): a CRM list's items to find them by

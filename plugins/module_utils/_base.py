@@ -13,7 +13,7 @@ import base64
 import enum
 import json
 import re
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlsplit, urlunsplit
 
 MASK = '********'
 # Values shorter than this are masked in this collection's own output but not handed to Ansible's no_log list,
@@ -33,14 +33,16 @@ class Outcome(enum.Enum):
 
 
 class WebAPIError(Exception):
-    """Any failure talking to the WebAPI, with a message that is safe to show, and its ``outcome`` (see Outcome)."""
+    """Any failure talking to the WebAPI, with a message that is safe to show, its ``outcome`` (see Outcome), and the
+    seconds the server asked the client to wait before it sends the request again (``retry_after``, Retry-After)."""
 
-    def __init__(self, message, status=None, method=None, outcome=Outcome.FAILED):
+    def __init__(self, message, status=None, method=None, outcome=Outcome.FAILED, retry_after=None):
         super().__init__(message)
         self.message = message
         self.status = status
         self.method = method
         self.outcome = outcome
+        self.retry_after = retry_after
 
     @property
     def unclear(self):
@@ -59,23 +61,24 @@ class WebAPIError(Exception):
 class Secrets:
     """Every secret of one module run, in one place: it masks text and feeds Ansible's no_log list.
 
-    A secret is also known in the forms a server may echo it in: Base64 (inside a Basic credential), JSON-escaped
-    and URL-encoded.
+    A secret is also known in every form a server or a proxy may echo it in (see secret_forms): Base64 (inside a Basic
+    credential, add_basic), JSON-escaped (also as System.Text.Json and WCF write it), URL-encoded (either case of hex
+    digits, + for a space) and its UTF-8 bytes read as Latin-1. ``mask_result`` masks a whole module result at its exit.
     """
 
     def __init__(self, module=None):
         self.module = module
-        self._values = []
+        self._values = set()
+        self._pattern = None        # every form of every secret, longest first (built when needed)
+        self._result_pattern = None  # the same without the secrets too short for no_log (see mask_result)
 
     def add(self, value, no_log=True):
         if not isinstance(value, str) or not value:
             return
-        forms = {value, json.dumps(value)[1:-1], quote(value, safe=''), quote(value), quote_plus(value)}
-        for form in forms:
-            if form and form not in self._values:
-                self._values.append(form)
-        # Longest first, so a secret that contains another (a signed token holds its token) is masked whole.
-        self._values.sort(key=len, reverse=True)
+        forms = secret_forms(value) - self._values
+        if forms:
+            self._values |= forms
+            self._pattern = self._result_pattern = None
         if no_log and self.module is not None and len(value) >= NO_LOG_MIN_LENGTH:
             self.module.no_log_values.add(value)
 
@@ -85,16 +88,144 @@ class Secrets:
         pair = ('%s:%s' % (username, password)).encode('utf-8')
         self.add(base64.b64encode(pair).decode('ascii'))
 
+    def add_url(self, url):
+        """The secrets a URL carries (see url_secrets), so that a server's text that repeats them shows them masked. Short
+        values are left to masked_url (a "code=42" must not mask every 42 of a message)."""
+        for value in url_secrets(url):
+            if len(value) >= NO_LOG_MIN_LENGTH:
+                self.add(value)
+
+    def _compiled(self, shortest=1):
+        # Longest first, so that a secret that contains another (a signed token holds its token) is masked whole.
+        forms = sorted((f for f in self._values if len(f) >= shortest), key=len, reverse=True)
+        return re.compile('|'.join(re.escape(f) for f in forms)) if forms else None
+
     def mask(self, text):
         text = '%s' % (text,)
-        for secret in self._values:
-            text = text.replace(secret, MASK)
-        return text
+        if self._pattern is None:
+            self._pattern = self._compiled() or _NOTHING
+        return self._pattern.sub(MASK, text)
 
     def cut(self, text, limit=300):
-        """Masked first, then shortened: a secret on the cut is never shown in part."""
-        text = self.mask(('%s' % (text,)).strip())
+        """A server's text as a message shows it: every known secret form masked, a credential it repeats after an
+        authentication scheme masked whatever its encoding, then shortened (a secret on the cut never shows in part)."""
+        text = _ECHOED_CREDENTIAL.sub(lambda m: m.group(1) + ' ' + MASK, self.mask(('%s' % (text,)).strip()))
         return text if len(text) <= limit else text[:limit] + '...'
+
+    def mask_result(self, value):
+        """A module result (any JSON-like value, keys too) with every form of every secret masked. Secrets shorter than
+        no_log's minimum are left to the messages (see NO_LOG_MIN_LENGTH): masking "1" everywhere would rewrite ids."""
+        if self._result_pattern is None:
+            self._result_pattern = self._compiled(NO_LOG_MIN_LENGTH) or _NOTHING
+        return _walk(value, lambda text: self._result_pattern.sub(MASK, text))
+
+
+_NOTHING = re.compile(r'(?!)')
+# A credential after its scheme, as an echoed Authorization header shows it in any encoding (a space, %20, + or \u0020
+# between); the token must hold a digit or one of + / = so that prose ("Basic authentication") stays readable.
+_ECHOED_CREDENTIAL = re.compile(r'\b(Basic|Bearer|SOTicket)(?:\s+|%20|\+|\\u0020)(?=[^\s"\',;)]*[0-9+/=%])[^\s"\',;)]{8,}', re.I)
+# URL query parameters whose values are secrets, by name: api_key, apikey, code, token, access_token, client_secret, ...
+_SECRET_PARAMETER = re.compile(r'key|token|secret|code|pass|pwd|sig|auth|cred|ticket|session', re.I)
+
+
+def _walk(value, function):
+    if isinstance(value, dict):
+        return dict((_walk(k, function), _walk(v, function)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_walk(v, function) for v in value]
+    return function(value) if isinstance(value, str) else value
+
+
+def _stj(text):
+    """JSON string content as System.Text.Json's default encoder writes it: + & < > ' " ` and every character outside
+    printable ASCII as upper-case \\uXXXX (UTF-16 code units)."""
+    out = []
+    for char in text:
+        if char == '\\' or char in '\n\r\t\b\f':
+            out.append(json.dumps(char)[1:-1])
+        elif not ' ' <= char <= '~' or char in '+&<>\'"`':
+            data = char.encode('utf-16-be')
+            out.extend('\\u%04X' % int.from_bytes(data[i:i + 2], 'big') for i in range(0, len(data), 2))
+        else:
+            out.append(char)
+    return ''.join(out)
+
+
+# How a string is written inside a JSON text: as it is, json.dumps (ASCII, lower-case \u00e9; and as Json.NET leaves
+# non-ASCII), System.Text.Json, WCF (\/).
+_JSON_ESCAPES = (
+    lambda s: s,
+    lambda s: json.dumps(s)[1:-1],
+    lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
+    _stj,
+    lambda s: json.dumps(s)[1:-1].replace('/', '\\/'),
+)
+# How a whole text is encoded afterwards: not at all, Uri.EscapeDataString / quote, quote keeping /, HttpUtility and
+# WebUtility (+ for a space, !*() kept), each with upper- and lower-case hex digits.
+_URL_ENCODINGS = (
+    lambda s: s,
+    lambda s: quote(s, safe=''),
+    quote,
+    quote_plus,
+    lambda s: quote_plus(s, safe='-_.!*()'),
+)
+_PERCENT_HEX = re.compile(r'%[0-9A-F]{2}')
+
+
+def secret_forms(value):
+    """A secret as servers and proxies may write it back: every JSON escape of it (and of its UTF-8 bytes read as Latin-1
+    or Windows-1252), each URL-encoded in every way, hex digits in either case."""
+    readings = [value]
+    for codec in ('latin-1', 'cp1252'):
+        try:
+            readings.append(value.encode('utf-8').decode(codec))
+        except UnicodeDecodeError:
+            pass
+    forms = set()
+    for reading in readings:
+        for escape in _JSON_ESCAPES:
+            for encode in _URL_ENCODINGS:
+                form = encode(escape(reading))
+                forms.update((form, _PERCENT_HEX.sub(lambda m: m.group(0).lower(), form)))
+    forms.discard('')
+    return forms
+
+
+def url_secrets(url):
+    """The secrets a URL carries: the password of its user info and the values of key-like query parameters (api_key,
+    code, token, ...), each as written in the URL and decoded; never the mask itself (a URL as masked_url shows it)."""
+    try:
+        parts = urlsplit(url or '')
+    except ValueError:
+        return []
+    found = [parts.password, unquote(parts.password)] if parts.password else []
+    for pair in parts.query.split('&'):
+        name, _sep, value = pair.partition('=')
+        if value and _SECRET_PARAMETER.search(unquote_plus(name)):
+            found.extend((value, unquote_plus(value)))
+    return [value for value in found if value != MASK]
+
+
+def masked_url(url):
+    """A URL as this collection shows it: the password of its user info and the values of key-like query parameters
+    replaced by the mask (the user name, host, path and other parameters as they are)."""
+    try:
+        parts = urlsplit(url or '')
+    except ValueError:
+        return MASK
+    if not (parts.password or parts.query):
+        return url
+    netloc = parts.netloc
+    if parts.password:
+        userinfo, _at, host = netloc.rpartition('@')
+        netloc = '%s:%s@%s' % (userinfo.partition(':')[0], MASK, host)
+    query = '&'.join(_masked_parameter(pair) for pair in parts.query.split('&')) if parts.query else ''
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _masked_parameter(pair):
+    name, sep, value = pair.partition('=')
+    return '%s=%s' % (name, MASK) if sep and value and _SECRET_PARAMETER.search(unquote_plus(name)) else pair
 
 
 class Answer:

@@ -202,6 +202,8 @@ class WebAPIClient:
                         method, e), status=421, method=method)
                 continue
             retry_in = next(delays, None)
+            if failure.retry_after is not None:
+                failure.retry_after = min(failure.retry_after, self.params['retry_max_wait'])
             if not failure.retryable(repeatable) or retry_in is None:
                 raise failure.to_webapi_error(repeatable)
             if failure.retry_after is not None:
@@ -263,9 +265,14 @@ class WebAPIClient:
             return _Failure(method, 'the WebAPI refused the request: %s' % self.secrets.cut(answer.error_text), status=status), None
         if status == 204 or not response.content:
             return None, None
-        if not answer.structured:
+        if not answer.structured and 'html' in _content_type(response):
             return _Failure(method, 'HTTP %d answered %s instead of %s: a proxy, firewall or login page may be in the way '
                             'of %s' % (status, _content_type(response), self.transport.format_name, self.base_url), status=status), None
+        if not answer.structured:
+            # Cut short or garbled on the way back: the server may have applied the write, so it is settled by reading, as
+            # after a 5xx (a read is simply not used).
+            return _Failure(method, 'HTTP %d answered %s that is not %s (cut short or garbled)' % (
+                status, _content_type(response), self.transport.format_name), Outcome.UNCLEAR, status=status), None
         return None, answer.data
 
     def _detail(self, answer, response):
@@ -359,7 +366,7 @@ class _Failure:
         message = 'ErpSync %s failed: %s' % (self.method, self.reason)
         if outcome in (Outcome.UNCLEAR, Outcome.IN_FLIGHT):
             message += '. The request may or may not have been applied'
-        return WebAPIError(message, status=self.status, method=self.method, outcome=outcome)
+        return WebAPIError(message, status=self.status, method=self.method, outcome=outcome, retry_after=self.retry_after)
 
 
 def _content_type(response):

@@ -5,20 +5,99 @@
 
 """One converging run per tenant on this controller: a file lock per tenant, taken for a real run (not check mode).
 
+The locks of a user live in a directory of their own in the temp directory, ``superoffice.crm-locks-<uid>``, mode 0700:
+another user can neither hold a lock nor plant a file or a symbolic link in it. The directory and the lock file are opened
+without following a symbolic link and checked to be the user's own (a directory also private to them), else the run fails
+before any request, naming the path. The lock's key is the tenant URL normalized (tenant_key), so that every spelling
+of one tenant takes one lock.
+
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
 import contextlib
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 import time
+from urllib.parse import urlsplit
 
 try:
     import fcntl
     HAS_FCNTL = True
 except ImportError:  # not a POSIX controller
     HAS_FCNTL = False
+
+DEFAULT_PORTS = {'http': 80, 'https': 443}
+# Names of this host's loopback address that need no name resolution to be told apart: one tenant behind them.
+LOOPBACK = ('localhost', '127.0.0.1')
+
+
+class LockError(Exception):
+    """The lock cannot be taken safely (another user's directory, a symbolic link): the message says what to remove."""
+
+
+def tenant_key(base_url):
+    """The tenant URL as the lock knows it: host in lower case without a final dot (``localhost`` as ``127.0.0.1``), the
+    port (the scheme's default when none is given; the scheme itself does not count), the path in lower case without a
+    final ``/`` (SuperOffice tenant paths are case-insensitive). Names are not resolved: two names of one host (other than
+    the loopback ones) are two tenants to the lock."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or '').rstrip('.').lower()
+    host = '127.0.0.1' if host in LOOPBACK else host
+    port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+    return '%s:%d%s' % (host, port, parts.path.rstrip('/').lower())
+
+
+def lock_directory():
+    return os.path.join(tempfile.gettempdir(), 'superoffice.crm-locks-%d' % os.geteuid())
+
+
+def lock_path(base_url):
+    """The lock file of a tenant (for the tests and for an admin looking for it)."""
+    return os.path.join(lock_directory(), hashlib.sha256(tenant_key(base_url).encode('utf-8')).hexdigest()[:24] + '.lock')
+
+
+def _owned(fd, path, kind, private):
+    """Fail unless the opened ``fd`` is the user's own ``kind`` (and, ``private``, no one else may enter or write it)."""
+    info = os.fstat(fd)
+    wanted = stat.S_ISDIR if kind == 'directory' else stat.S_ISREG
+    if not wanted(info.st_mode) or info.st_uid != os.geteuid() or (private and info.st_mode & 0o077):
+        raise LockError('the lock %s %s is not a %s private to this user (uid %d): it is owned by uid %d with mode %s. Remove it '
+                        '(another user may have planted it); the next run makes it again'
+                        % (kind, path, kind, os.geteuid(), info.st_uid, oct(stat.S_IMODE(info.st_mode))))
+
+
+def _open_lock(base_url):
+    """The lock file, opened for flock: the directory made (0700) or checked, nothing followed through a symbolic link."""
+    directory = lock_directory()
+    try:
+        os.mkdir(directory, 0o700)
+    except FileExistsError:
+        pass
+    path = lock_path(base_url)
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as e:
+        raise LockError('the lock directory %s cannot be opened without following a symbolic link (%s). Remove it (another user '
+                        'may have planted it); the next run makes it again' % (directory, e.strerror))
+    try:
+        _owned(dir_fd, directory, 'directory', private=True)
+        try:
+            fd = os.open(os.path.basename(path), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=dir_fd)
+        except OSError as e:
+            reason = 'it is a symbolic link' if e.errno == errno.ELOOP else e.strerror
+            raise LockError('the lock file %s cannot be opened (%s). Remove it (another user may have planted it); the next run '
+                            'makes it again' % (path, reason))
+    finally:
+        os.close(dir_fd)
+    try:
+        _owned(fd, path, 'file', private=False)
+    except LockError:
+        os.close(fd)
+        raise
+    return fd
 
 
 @contextlib.contextmanager
@@ -29,15 +108,16 @@ def tenant_lock(run, base_url, fail):
     if run.check_mode or not HAS_FCNTL or not timeout:
         yield
         return
-    directory = os.path.join(tempfile.gettempdir(), 'superoffice.crm-locks')
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    path = os.path.join(directory, hashlib.sha256(base_url.lower().encode('utf-8')).hexdigest()[:24] + '.lock')
-    with open(path, 'a+') as handle:
+    try:
+        fd = _open_lock(base_url)
+    except (LockError, OSError) as e:
+        fail('The tenant lock of this controller could not be taken, so nothing was changed: %s' % (e,))
+    try:
         deadline = time.monotonic() + timeout
         warned = False
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except OSError:
                 if time.monotonic() >= deadline:
@@ -51,4 +131,6 @@ def tenant_lock(run, base_url, fail):
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

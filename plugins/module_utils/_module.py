@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpSyncAPI
-from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, Secrets, WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient, fail_on_error
 from ansible_collections.superoffice.crm.plugins.module_utils._options import webapi_argument_spec
 from ansible_collections.superoffice.crm.plugins.module_utils._lock import tenant_lock
@@ -75,12 +75,14 @@ def mask_args(params, spec):
 
 class ErpSyncModule(AnsibleModule):
     """AnsibleModule that never echoes a config value, a url credential or a misspelt option's value (in ``invocation``,
-    when ansible-core adds it, or in the module log).
+    when ansible-core adds it, or in the module log), and that masks every form of every secret of the run (``secrets``)
+    in its result, its message and its warnings, whatever a server repeated in them.
 
     ``item_options`` gives the suboptions of list options that the module validates itself (to name the item in messages).
     """
 
     def __init__(self, argument_spec, item_options=None, **kwargs):
+        self.secrets = Secrets(self)
         self.echo_spec = dict(argument_spec)
         for name, options in (item_options or {}).items():
             self.echo_spec[name] = dict(self.echo_spec[name], options=options)
@@ -92,11 +94,14 @@ class ErpSyncModule(AnsibleModule):
 
     def exit_json(self, **kwargs):
         kwargs.setdefault('invocation', {'module_args': self._masked_params()})
-        super().exit_json(**kwargs)
+        super().exit_json(**self.secrets.mask_result(kwargs))
 
     def fail_json(self, msg, **kwargs):
         kwargs.setdefault('invocation', {'module_args': self._masked_params()})
-        super().fail_json(msg, **kwargs)
+        super().fail_json(self.secrets.mask_result(msg), **self.secrets.mask_result(kwargs))
+
+    def warn(self, warning):
+        super().warn(self.secrets.mask_result(warning))
 
     def _log_invocation(self):
         params = self.params
@@ -109,7 +114,7 @@ class ErpSyncModule(AnsibleModule):
     def api(self):
         """The ErpSync agent over the one client of this run (built once the options are valid)."""
         if not hasattr(self, '_api'):
-            self._api = ErpSyncAPI(WebAPIClient(self))
+            self._api = ErpSyncAPI(WebAPIClient(self, self.secrets))
         return self._api
 
     def run(self):

@@ -310,7 +310,8 @@ class Applier:
         When no answer came in time the request may still be running, so the object is read again at once, after half of
         ``settle`` and after ``settle`` seconds; if it never shows the write, the write is not sent again (a toggle would
         flip twice, a create make two). When the server answered (a 5xx, a dropped connection) and the object does not
-        show the write, it is sent once more, and read back the same way if that answer is unclear too.
+        show the write, it is sent once more (after the Retry-After the server gave), and read back the same way if that
+        answer is unclear too.
         """
         settle = self.run.settle
         for attempt in (1, 2):
@@ -328,6 +329,8 @@ class Applier:
                 raise ItemFailure('%s; it was sent twice, both outcomes were unclear and the server does not show it: it was not '
                                   'sent a third time. Check the tenant, then run again' % error.message, error.result_fields(),
                                   code=Code.UNCLEAR)
+            if error.retry_after:
+                time.sleep(error.retry_after)
             try:
                 return step.send()
             except WebAPIError as again:

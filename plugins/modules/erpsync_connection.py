@@ -117,8 +117,15 @@ options:
 notes:
   - Requests of an unchanged run with no O(config) are a single C(GetAllConnections) (plus C(GetAllConnectors) when O(connector)
     is given). With O(config), C(GetConfigurationFields) and C(GetConnection) are added, as the list carries no config.
-  - After an unclear outcome (lost answer, timeout, server error) the module never repeats a toggle or a create blindly; it reads
-    the connection (or the list) again and only repeats what did not happen.
+  - After an unclear outcome (lost answer, timeout, server error, a 200 answer cut short) the module never repeats a toggle or a
+    create blindly; it reads the connection (or the list) again and only repeats what did not happen.
+  - Each create sends a GUID of its own as C(ConnectionId), which the server keeps (the emulator does; see its README, choice 28).
+    After a create with an unclear outcome the module takes as its own only the connection that carries that GUID, and sends
+    the create again only when no new connection with the name exists. A new connection with the name but without the GUID
+    (another run's, an admin's, or this run's on a server that makes its own GUID) is never activated, configured or reported as
+    the module's; the item fails naming its id, and it is left as it is.
+  - An answer to a write that names another object than the one written (another id) is an error, and nothing more is written
+    for that connection.
   - A connection another run created at the same moment with the same name and connector is deleted again by the run whose copy
     got the higher id, so it never exists twice; keep one converging run per tenant (O(lock_timeout)).
   - Check mode and diff mode predict exactly what a real run does (a new connection has RV(connection.id=null)); nothing is written in check mode.
@@ -215,7 +222,9 @@ connection:
       type: int
       sample: 3
     connection_guid:
-      description: The GUID the server gave the connection (C(ConnectionId)); V(null) for a connection that check mode would create.
+      description:
+        - The connection's GUID (C(ConnectionId)); for a connection this module created, the one it sent. V(null) for a
+          connection that check mode would create.
       type: str
       sample: 9b2f6a1e-3c4d-4e5f-8a9b-0c1d2e3f4a5b
     all_access:

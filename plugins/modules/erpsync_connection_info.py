@@ -259,7 +259,7 @@ def main():
                 module.fail_json(msg='GetConnection answered null for connection %s (id %s), which GetAllConnections listed; '
                                      'its config could not be read' % (listed.get('DisplayName'), listed['ErpConnectionId']),
                                  changed=False)
-        connections = [connection_facts(record, module.read_or_fail(api.password_keys, record['ErpConnectorId'])) for record in full]
+        connections = [connection_facts(record, module.read_or_fail(api.plain_keys, record['ErpConnectorId'])) for record in full]
     else:
         connections = [connection_facts(record, with_config=False) for record in records]
     if params['summary']:

@@ -140,8 +140,15 @@ options:
 notes:
   - The options of each item are validated with the same rules as M(superoffice.crm.erpsync_connection); messages name the item
     as C(connections[INDEX]).
-  - After an unclear outcome (lost answer, timeout, server error) the module never repeats a toggle or a create blindly; it reads
-    the connection (or the list) again and only repeats what did not happen.
+  - After an unclear outcome (lost answer, timeout, server error, a 200 answer cut short) the module never repeats a toggle or a
+    create blindly; it reads the connection (or the list) again and only repeats what did not happen.
+  - Each create sends a GUID of its own as C(ConnectionId), which the server keeps (the emulator does; see its README, choice 28).
+    After a create with an unclear outcome the module takes as its own only the connection that carries that GUID, and sends
+    the create again only when no new connection with the name exists. A new connection with the name but without the GUID
+    (another run's, an admin's, or this run's on a server that makes its own GUID) is never activated, configured or reported as
+    the module's; the item fails naming its id, and it is left as it is.
+  - An answer to a write that names another object than the one written (another id) is an error, and nothing more is written
+    for that connection.
   - Check mode and diff mode predict exactly what a real run does; nothing is written in check mode.
 seealso:
   - module: superoffice.crm.erpsync_connection

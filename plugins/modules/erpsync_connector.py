@@ -46,6 +46,10 @@ options:
         SuperOffice Online. Not O(url), which is the tenant.
       - Compared with the connector's stored address; a different one moves the connector there (tested first, see O(test_url)).
       - Required to register a connector.
+      - Must not carry credentials (C(user:password@)). Results, diffs, messages and the export show a stored URL with the password
+        of its user info and the values of key-like query parameters (a name with C(key), C(token), C(secret), C(code), C(pass),
+        C(pwd), C(sig), C(auth), C(cred), C(ticket) or C(session) in it) as C(********). That masked form given here keeps the
+        stored URL as it is; any other URL with C(********) in it is refused.
     type: str
   state:
     description:

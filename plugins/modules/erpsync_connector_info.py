@@ -75,7 +75,9 @@ connectors:
       type: str
       sample: Visma.net
     url:
-      description: The connector's service address, from the connector entity (C(URL)). The same as RV(connectors[].connector_url).
+      description:
+        - The connector's service address, from the connector entity (C(URL)). The same as RV(connectors[].connector_url).
+        - The password of its user info and the values of key-like query parameters are shown as C(********).
       type: str
       sample: https://connectors.example.com/visma/ErpConnector.svc
     connector_url:
@@ -136,7 +138,7 @@ connectors:
           sample: false
 '''
 
-from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError, masked_url
 from ansible_collections.superoffice.crm.plugins.module_utils._module import ErpSyncModule
 from ansible_collections.superoffice.crm.plugins.module_utils._values import field_type_name
 
@@ -167,8 +169,8 @@ def connector_facts(api, item):
     return dict(
         id=item['Id'],
         name=item.get('Name'),
-        url=entity.get('URL') or '',
-        connector_url=entity.get('URL') or '',
+        url=masked_url(entity.get('URL') or ''),
+        connector_url=masked_url(entity.get('URL') or ''),
         deleted=bool(entity.get('Deleted')),
         config_fields=[field_facts(f) for f in fields],
     )

@@ -21,10 +21,16 @@ description:
     changed by hand reports every change in C(--check --diff) and undoes it. O(exclusive=false) writes only what differs
     from what the server gives a new object (mandatory config values always), so the export stays short and the role
     leaves everything else alone.
-  - The values of C(Password)-type config fields are B(never) read into the result. Each is replaced by a placeholder
+  - The values of C(Password)-type config fields, and of every config key the connector's field metadata does not type as a
+    plain field (a key it lacks, lists only in another case, or a connector whose metadata is empty), are B(never) read into
+    the result. Each is replaced by a placeholder
     C({{ vault_erpsync_<connection id>_<field key> }}) listed in RV(vault_placeholders), to be defined in a vault file. The
     names never collide; the connection id is unique, the field key is written letter for letter (C(_) as C(__), any character
     other than a letter or digit as C(_<hex code>_)), and nothing else of the collection uses the prefix C(vault_erpsync_).
+  - A connector URL that carries credentials or key-like query parameters (a name with C(key), C(token), C(secret), C(code),
+    C(pass), C(pwd), C(sig), C(auth), C(cred), C(ticket) or C(session) in it) is exported masked, for example
+    C(https://user:********@erp.example.com/ErpConnector.svc?api_key=********&company=42). Applied, that masked URL keeps the
+    stored one (see M(superoffice.crm.erpsync_connector)).
   - Everything a tenant holds is untrusted; a name or value may hold Jinja or YAML specials. RV(role_vars_yaml) writes every
     such string quoted, and tagged C(!unsafe) where it could look like a template, so no value from the tenant is ever
     evaluated when the file is loaded (C(vars_files), C(include_vars), C(-e @file), C(host_vars)). Write the file from

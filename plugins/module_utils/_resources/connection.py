@@ -11,6 +11,8 @@ connection_config.py, the races with other runs in connection_races.py, the modu
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
+import uuid
+
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._items import fail_with_errors, invalid
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
@@ -84,6 +86,9 @@ class Connections(Kind):
         records = self.run.each(lambda item: self._read(item.current['ErpConnectionId']), wanted)
         for item, record in zip(wanted, records):
             item.current, item.has_config = record, True
+        errors = [e for item in self.items if item.untyped_keys for e in self.config.stored_key_errors(item)]
+        if errors:
+            raise invalid(errors)
         for item in self.items:
             if item.current is not None and item.params['state'] == 'present':
                 item.written = self._compare(item, item.current, item.has_config)[1]
@@ -215,6 +220,7 @@ class Connections(Kind):
             return
         try:
             self.config.check(item)
+            item.errors += self.config.stored_key_errors(item)
         except WebAPIError as e:
             item.fail(e.message, e.result_fields())
         fail_with_errors(item)
@@ -343,7 +349,9 @@ class Connections(Kind):
             DisplayName=params['name'],
             DisplayDescription=params['description'] or '',
             Active=False,
-            ConnectionId='',
+            # The run's mark on its create (sent again as it is): a GUID the server keeps (see Races.find_created), so that
+            # after an unclear answer the run tells its own connection from one another run or an admin made.
+            ConnectionId=str(uuid.uuid4()),
             MostRecentTimestamp='',
             ConfigFields=dict(item.config or {}),
             Deleted=False,
@@ -360,6 +368,10 @@ class Connections(Kind):
             if saved is None or not saved.get('ErpConnectionId'):
                 raise ItemFailure('SaveConnection answered without a connection id: the connection %r may not have been '
                                   'created; check the tenant before running again' % payload['DisplayName'])
+            if saved['ErpConnectionId'] in self.known_ids:
+                raise ItemFailure('SaveConnection, sent to create connection %r, answered with id %s, which connection %s already '
+                                  'had: the server may have written to it instead. Nothing more is written for it; check both '
+                                  'before running again' % (payload['DisplayName'], saved['ErpConnectionId'], describe(saved)))
             return saved
 
         def done(answer):
@@ -399,13 +411,13 @@ class Connections(Kind):
         if item.params['state'] == 'absent' or item.final is None:
             return None
         record = item.final
-        secret_keys = ()
+        plain_keys = ()
         if item.has_config and record.get('ConfigFields'):
             try:
-                secret_keys = self.config.secret_keys(item, record)
+                plain_keys = set(record['ConfigFields']) - self.config.secret_keys(item, record)
             except WebAPIError:
-                secret_keys = None  # cannot tell: mask every value
-        return connection_facts(record, secret_keys, item.has_config, item.config)
+                pass  # cannot tell: mask every value
+        return connection_facts(record, plain_keys, item.has_config, item.config)
 
     def diff(self, item):
         if item.params['state'] == 'absent':

@@ -11,12 +11,21 @@ Private to this collection (the leading underscore): its interface may change wi
 """
 
 import copy
+import re
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import ItemFailure
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import item_label
 from ansible_collections.superoffice.crm.plugins.module_utils._values import config_value, field_type_name, same_config_value
+
+# How servers show a stored secret they hide: blank, or a run of asterisks (********, or one per character).
+_SERVER_MASK = re.compile(r'\*+')
+
+
+def hidden(value):
+    """Whether a stored secret reads as hidden (blank or a mask): then it is never compared as a value nor sent back."""
+    return not value or bool(_SERVER_MASK.fullmatch('%s' % (value,)))
 
 
 class ConnectionConfig:
@@ -48,24 +57,42 @@ class ConnectionConfig:
         by_key = dict((f['FieldKey'], f) for f in fields)
         given = item.params['config'] or {}
         unknown = sorted(set('%s' % k for k in given) - set(by_key))
-        if unknown:
-            item.errors.append('%sconfig key%s %s %s not known to connector %s; its config fields are: %s' % (
-                item.where, 's' if len(unknown) > 1 else '', ', '.join(unknown), 'are' if len(unknown) > 1 else 'is',
-                self.connector_name(item, connector_id), ', '.join(by_key) or 'none'))
+        if unknown and creating:
+            item.errors.append(self._unknown_keys(item, unknown, by_key, connector_id))
+        # A key the metadata does not list may be one the connection stores (the connector's metadata changed, or lacks
+        # it): taken as a secret, and checked against the stored config once that is read (stored_key_errors).
+        item.untyped_keys = set(unknown) if not creating else set()
         config = self._server_form(item, given, by_key, connector_id)
-        secret_keys = self.api.password_keys(connector_id)
+        plain_keys = self.api.plain_keys(connector_id)
         for key, value in config.items():
-            if key in secret_keys:
+            if key not in plain_keys:
                 self.api.client.secrets.add(value)
         if creating:
             self._fill_mandatory(item, fields, config, connector_id)
         item.config = config if item.params['config'] is not None or config else None
+
+    def _unknown_keys(self, item, unknown, by_key, connector_id):
+        return '%sconfig key%s %s %s not known to connector %s; its config fields are: %s' % (
+            item.where, 's' if len(unknown) > 1 else '', ', '.join(unknown), 'are' if len(unknown) > 1 else 'is',
+            self.connector_name(item, connector_id), ', '.join(by_key) or 'none')
+
+    def stored_key_errors(self, item):
+        """The config keys the connector's metadata does not list and the connection (read with its config) does not store
+        either: unknown, as for a new connection."""
+        unknown = sorted(item.untyped_keys - set((item.current or {}).get('ConfigFields') or {}))
+        if not unknown:
+            return []
+        connector_id = self.target_connector(item)
+        by_key = dict((f['FieldKey'], f) for f in self.api.get_field_metadata(connector_id) or [])
+        return [self._unknown_keys(item, unknown, by_key, connector_id)]
 
     def _server_form(self, item, given, by_key, connector_id):
         config = {}
         for key, value in given.items():
             field = by_key.get('%s' % key)
             if field is None:
+                if '%s' % key in item.untyped_keys:
+                    config['%s' % key] = config_value(value, None)  # text, as the connection stores it
                 continue
             try:
                 config[field['FieldKey']] = config_value(value, field.get('FieldType'))
@@ -111,8 +138,8 @@ class ConnectionConfig:
         written = {}
         for key, value in item.config.items():
             current = have.get(key) or ''
-            if key in secret_keys and not current:
-                # A secret the record does not have at all is not set: write it. One that reads blank may be
+            if key in secret_keys and hidden(current):
+                # A secret the record does not have at all is not set: write it. One that reads blank or as a mask is
                 # hidden by the server (or empty): it cannot be compared, so update_secrets decides.
                 if key not in have or params['update_secrets'] == 'always':
                     written[key] = value
@@ -121,35 +148,32 @@ class ConnectionConfig:
         return written
 
     def secret_keys(self, item, record):
-        """Keys whose values are secret for this item: of the record's connector and of the target connector. When either
-        connector's metadata is unknown, every key of the item's config and of the record counts as secret."""
-        keys = set()
-        for connector_id in set([record.get('ErpConnectorId'), self.target_connector(item)]):
-            found = self.api.password_keys(connector_id)
-            if found is None:
-                return set(record.get('ConfigFields') or {}) | set(item.config or {})
-            keys |= found
-        return keys
+        """The keys of the record's and the item's config whose values are secret: every key that the metadata of the
+        record's connector or of the target connector does not type as a plain field (fail closed, see plain_keys)."""
+        keys = set(record.get('ConfigFields') or {}) | set(item.config or {})
+        plain = [self.api.plain_keys(c) for c in set([record.get('ErpConnectorId'), self.target_connector(item)])]
+        return set(key for key in keys if any(key not in keys_of_one for keys_of_one in plain))
 
     def _field_types(self, item, record):
         fields = self.api.get_field_metadata(self.target_connector(item) or record.get('ErpConnectorId')) or []
         return dict((f['FieldKey'], field_type_name(f.get('FieldType'))) for f in fields)
 
     def whole(self, item, record, written):
-        """Whether the config after the save can be tested whole: a secret that reads blank is not sent (the server keeps
+        """Whether the config after the save can be tested whole: a secret that reads hidden is not sent (the server keeps
         it), so a config that leaves one out cannot; then the stored connection is tested by id after the save."""
         secret_keys = self.secret_keys(item, record)
-        return not [k for k, v in (record.get('ConfigFields') or {}).items() if k in secret_keys and not v and k not in written]
+        return not [k for k, v in (record.get('ConfigFields') or {}).items() if k in secret_keys and hidden(v) and k not in written]
 
     def payload(self, item, record, changes, written):
         """The record as read, with only the user's changes: the sync cursor and GUID stay as they are.
 
-        Secret fields that read blank are left out (unless written), so the server keeps what it stores.
+        Secret fields that read hidden (blank or a mask) are left out (unless written), so the server keeps what it stores:
+        sent back, a mask would overwrite the secret.
         """
         secret_keys = self.secret_keys(item, record)
         payload = copy.deepcopy(writable(record))
         payload.update(changes)
-        config = dict((k, v) for k, v in (record.get('ConfigFields') or {}).items() if v or k not in secret_keys)
+        config = dict((k, v) for k, v in (record.get('ConfigFields') or {}).items() if k not in secret_keys or not hidden(v))
         config.update(written)
         payload['ConfigFields'] = config
         return payload

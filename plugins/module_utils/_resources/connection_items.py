@@ -63,27 +63,28 @@ def connection_options():
     return copy.deepcopy(CONNECTION_OPTIONS)
 
 
-def mask_config(config, password_keys, given=None):
-    """Config values for output: secret values replaced by the mask.
+def mask_config(config, plain_keys, given=None):
+    """Config values for output: every value but those of ``plain_keys`` (the keys the connector's metadata types as plain
+    fields, see ErpSyncAPI.plain_keys) replaced by the mask, so that a key the metadata does not type is hidden (fail closed).
 
     A secret shows the mask when the server shows a value or the user gave one (the server may hide stored secrets, so a
-    blank read does not mean "not set"); a blank one stays blank. ``password_keys`` None means the field types are
-    unknown: every value is masked (fail closed).
+    blank read does not mean "not set"); a blank one stays blank.
     """
     given = given or {}
+    plain_keys = plain_keys or ()
     shown = {}
     for key, value in (config or {}).items():
-        if password_keys is None or key in password_keys:
+        if key not in plain_keys:
             value = MASK if (value or given.get(key)) else ''
         shown[key] = value
     return shown
 
 
-def connection_facts(record, password_keys=(), with_config=True, given_config=None):
+def connection_facts(record, plain_keys=(), with_config=True, given_config=None):
     """The user-facing view of an ErpConnection carrier; ``config`` is None when it was not read."""
     config = None
     if with_config:
-        config = mask_config(record.get('ConfigFields') or {}, password_keys, given_config)
+        config = mask_config(record.get('ConfigFields') or {}, plain_keys, given_config)
     return dict(
         id=record.get('ErpConnectionId'),
         name=record.get('DisplayName') or '',
@@ -150,6 +151,7 @@ class ConnectionItem(Item):
         self.unlisted = unlisted
         self.unclear = False        # a write had an unclear outcome: the final read must confirm it
         self.has_mappings = False   # the tenant maps its fields in this run (its list mappings are read after that)
+        self.untyped_keys = set()   # given config keys the connector's metadata does not list (accepted if the connection stores them)
 
 
 def connection_item(params, index=None, errors=None, label='connections'):

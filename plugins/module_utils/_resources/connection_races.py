@@ -78,18 +78,28 @@ class Races:
         return by_id
 
     def find_created(self, item, payload):
-        """After an unclear create: the new connection if the list shows it (so it is not created twice)."""
-        candidates = [r for r in self.kind.api.get_all_connections(False)
-                      if r.get('DisplayName') == payload['DisplayName'] and r.get('ErpConnectorId') == payload['ErpConnectorId']
-                      and r['ErpConnectionId'] not in self.kind.known_ids]
-        if len(candidates) > 1:
-            raise ItemFailure('creating %r had an unclear outcome and %d new connections with that name exist now: %s'
-                              % (payload['DisplayName'], len(candidates), ', '.join(describe(r) for r in candidates)), code=Code.UNCLEAR)
-        if not candidates:
-            return None
-        item.unclear = True
-        item.has_config = False  # the list carries no config
-        return candidates[0]
+        """After an unclear create: this run's connection, the one that carries the GUID the create sent (ConnectionId), or
+        None when no new connection has the name (then the create did not land, and is sent once more).
+
+        A connection with the name but without that GUID may be another run's or an admin's, or this run's on a server
+        that replaces a client's GUID: it is never taken as this run's (activated, configured or reported); the item fails
+        naming every such connection and leaves them as they are."""
+        records = self.kind.api.get_all_connections(False)
+        mine = [r for r in records if (r.get('ConnectionId') or '').lower() == payload['ConnectionId'].lower()]
+        if mine:
+            item.unclear = True
+            item.has_config = False  # the list carries no config
+            return mine[0]
+        candidates = [r for r in records if r.get('DisplayName') == payload['DisplayName']
+                      and r.get('ErpConnectorId') == payload['ErpConnectorId'] and r['ErpConnectionId'] not in self.kind.known_ids]
+        if candidates:
+            found = ', '.join(describe(r) for r in candidates)
+            raise ItemFailure('creating connection %r had an unclear outcome, and the list now shows %s with that name and '
+                              'connector, without the GUID this run sent (ConnectionId %s): this run cannot prove it made any '
+                              'of them, so it did not create the connection again and left %s as it is. Another run or an admin '
+                              'may have made it (or, on a server that replaces a client\'s GUID, this run): check, then run again'
+                              % (payload['DisplayName'], found, payload['ConnectionId'], found), code=Code.UNCLEAR)
+        return None
 
     def verify(self):
         """After the last write, one list read: report what the server shows, and fail (honestly) what differs from it."""

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import writable
-from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, WebAPIError, masked_url
 from ansible_collections.superoffice.crm.plugins.module_utils._items import (
     duplicate_errors, identity_errors, invalid, item_where, raise_problems, validate_items)
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import CONNECTORS, Item, ItemFailure, Kind, PlanError, Step
@@ -53,8 +53,16 @@ def connector_options():
 
 
 def connector_facts(entity):
-    return dict(id=entity.get('ErpConnectorId'), name=entity.get('DisplayName') or '', connector_url=entity.get('URL') or '',
+    """A connector as results, diffs and the export show it: its URL's credentials and key-like parameters masked."""
+    return dict(id=entity.get('ErpConnectorId'), name=entity.get('DisplayName') or '', connector_url=masked_url(entity.get('URL') or ''),
                 deleted=bool(entity.get('Deleted')))
+
+
+def kept_url(wanted, stored):
+    """Whether a connector_url asks to keep the stored URL as it is: the stored URL itself, or as results and the export show
+    it (masked_url). A URL with the mask otherwise cannot be sent: the mask stands for secrets the run does not know."""
+    wanted = wanted.strip()
+    return wanted == stored.strip() or (MASK in wanted and wanted == masked_url(stored.strip()))
 
 
 def describe(entity):
@@ -80,8 +88,9 @@ def url_errors(url, where):
         parts = urlsplit(url.strip())
     except ValueError:
         parts = urlsplit('')
-    if parts.username or parts.password:
-        # The address is stored and shown as it is (results, the admin screen): credentials belong in the connection config.
+    if (parts.username or parts.password) and parts.password != MASK:
+        # The address is stored and shown as it is (the admin screen): credentials belong in the connection config. The masked
+        # form results and the export show (user:********@) names a stored URL to keep (kept_url).
         return ['%sconnector_url must not carry credentials (user:password@); give them in the config of the connections instead' % where]
     if parts.scheme not in ('http', 'https', 'app') or not (parts.netloc or parts.path):
         return ['%sconnector_url must be the connector service address, https://.../ErpConnector.svc, or app://<app id> for a '
@@ -123,10 +132,13 @@ class Connectors(Kind):
         check_items(self.items, self.label)
         if not self.items and not self.exclusive:
             return
+        for item in self.items:
+            self.api.client.secrets.add_url(item.params['connector_url'])
         try:
             listed = self.api.get_connectors()
             for item in self.items:
                 self._resolve(item, listed)
+                self._check_mask(item)
             if self.exclusive:
                 self._plan_unlisted(listed)
             errors = [e for item in self.items for e in item.errors]
@@ -168,6 +180,17 @@ class Connectors(Kind):
             item.current = {'ErpConnectorId': found[0]['Id'], 'DisplayName': found[0].get('Name'), 'Deleted': False}
 
     @staticmethod
+    def _check_mask(item):
+        """A connector_url with the mask in it must be the stored URL as results and the export show it."""
+        wanted = item.params['connector_url']
+        if wanted is None or MASK not in wanted or item.params['state'] != 'present':
+            return
+        if item.current is None or not kept_url(wanted, item.current.get('URL') or ''):
+            item.errors.append('%sconnector_url holds the mask %s, which stands for the secrets of the stored URL only when the rest '
+                               'of it is the stored URL as shown (%s); give the whole URL instead'
+                               % (item.where, MASK, connector_facts(item.current)['connector_url'] if item.current else 'none is stored'))
+
+    @staticmethod
     def _matches(params, listed):
         """The listed connectors the item names: by id, else by name (exactly, else ignoring case)."""
         if params['id'] is not None:
@@ -200,7 +223,7 @@ class Connectors(Kind):
             changes['DisplayName'] = params['name']
         elif params['id'] is None and params['name'] != item.current.get('DisplayName'):
             changes['DisplayName'] = params['name']  # a case-only rename
-        if params['connector_url'] is not None and params['connector_url'].strip() != (item.current.get('URL') or '').strip():
+        if params['connector_url'] is not None and not kept_url(params['connector_url'], item.current.get('URL') or ''):
             changes['URL'] = params['connector_url'].strip()
         if not changes:
             return None
@@ -222,10 +245,15 @@ class Connectors(Kind):
                 self._test_url(item, predicted['URL'])
             entity = dict(writable(self.api.create_default_connector_entity()), DisplayName=params['name'], URL=predicted['URL'],
                           ErpConnectorId=0)
+            known = set(c['Id'] for c in self.api.get_connectors())
             saved = self.api.save_connector_entity(entity)
             if not saved.get('ErpConnectorId'):
                 raise ItemFailure('SaveErpSyncConnectorEntity answered without a connector id: connector %r may not have been '
                                   'created; check the tenant before running again' % params['name'])
+            if saved['ErpConnectorId'] in known:
+                raise ItemFailure('SaveErpSyncConnectorEntity, sent to create connector %r, answered with id %s, which an existing '
+                                  'connector has: nothing more is written for it; check the connectors before running again'
+                                  % (params['name'], saved['ErpConnectorId']))
             return saved
 
         def readback():
@@ -258,7 +286,7 @@ class Connectors(Kind):
     def _test_url(self, item, url):
         code = self.api.test_connector_url(url)
         if code != 'NoError':
-            raise ItemFailure('TestConnectorUrl answered %s for %s: %s. Nothing was saved' % (code, url, URL_TEST_MEANINGS.get(
+            raise ItemFailure('TestConnectorUrl answered %s for %s: %s. Nothing was saved' % (code, masked_url(url), URL_TEST_MEANINGS.get(
                 code, 'the server gives no other meaning for it')))
 
     def facts(self, item):
@@ -276,4 +304,8 @@ class Connectors(Kind):
             if item.params['connector_url'] is not None or item.params['state'] == 'absent':
                 shown['connector_url'] = facts['connector_url']
             return shown
-        return dict(before=view(item.current), after=view(item.final if item.params['state'] == 'present' else None))
+        final = item.final if item.params['state'] == 'present' else None
+        before, after = view(item.current), view(final)
+        if 'connector_url' in after and after['connector_url'] == before.get('connector_url') and final.get('URL') != item.current.get('URL'):
+            after['connector_url'] += ' (updated)'  # only a masked part of the URL changed: the diff still shows a change
+        return dict(before=before, after=after)

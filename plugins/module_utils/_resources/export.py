@@ -9,7 +9,7 @@ erpsync_mapping_info) and the whole tenant as role variables, secrets replaced b
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
-from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError, masked_url
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import mapping_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.engine import engine_facts
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.field_order import FieldOrder
@@ -149,7 +149,8 @@ def export_tenant(run, include_mappings=True, exclusive=True):
     connectors = []
     for listed in api.get_connectors():
         entity = api.get_connector_entity(listed['Id']) or {}
-        connectors.append(dict(name=listed.get('Name') or entity.get('DisplayName') or '', connector_url=entity.get('URL') or ''))
+        # The URL's credentials and keys masked: applied, the masked URL keeps the stored one (connector.kept_url).
+        connectors.append(dict(name=listed.get('Name') or entity.get('DisplayName') or '', connector_url=masked_url(entity.get('URL') or '')))
     live = api.get_all_connections(False)
     # Each connector's field types once, before the connections are read at once (so no two threads read them twice).
     run.each(api.get_field_metadata, sorted(set(r['ErpConnectorId'] for r in live)))

@@ -106,7 +106,13 @@ def list_mapping_item(params, label='list_mappings', parent=None, errors=None):
     item = ListMappingItem(params, '%s: ' % label if parent is not None else '', parent)
     item.errors = ['%s%s' % (item.where, e) for e in errors or []]
     for index, wanted in enumerate(params.get('lists') or []):
-        for erp_id, crm in (wanted.get('items') or {}).items():
+        items = wanted.get('items') if isinstance(wanted, dict) else None
+        if not isinstance(items, dict):
+            if not errors:  # the option check names it when it could not read a mapping
+                item.errors.append('%slists[%d].items must be a mapping of ERP list item ids to CRM list items, got %s'
+                                   % (item.where, index, type(items).__name__))
+            continue
+        for erp_id, crm in items.items():
             if crm is not None and not isinstance(crm, (str, int)) or isinstance(crm, bool):
                 item.errors.append('%slists[%d].items[%s]: give a CRM list item id, a CRM list item name, or null for no selection'
                                    % (item.where, index, erp_id))

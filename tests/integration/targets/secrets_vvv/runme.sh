@@ -39,9 +39,13 @@ new_secret SO_SECRET_STORED_VISMA "S3cr3t-stored-visma-${RUN_ID}"
 new_secret SO_SECRET_STORED_TRIPLETEX "S3cr3t-stored-tripletex-${RUN_ID}"
 new_secret SO_SECRET_CONNECTOR_URL_PASSWORD "S3cr3t-connector-url-${RUN_ID}"
 for name in CREATE ROTATED CHECK BULK_1 BULK_2 REFUSED UNKNOWN TYPO BADTYPE ONLINE BEARER ROLE ROLE_REFUSED RETRY TENANT REFLECT \
-    TEST_REFLECT; do
+    TEST_REFLECT MASKED; do
     new_secret "SO_SECRET_CONFIG_${name}" "S3cr3t-config-${name,,}-${RUN_ID}"
 done
+# The characters the .NET and proxy echo encodings write differently: + / & < > ' and non-ASCII.
+new_secret SO_SECRET_CONFIG_ECHO "S3cr3t+echo/wörd&<e>'-${RUN_ID}"
+# The Basic credential of the WebAPI password, as an echo of the Authorization header shows it.
+new_secret SO_SECRET_BASIC "$(python3 -c 'import base64, os; print(base64.b64encode(("ERPAdmin:" + os.environ["SO_SECRET_PASSWORD"]).encode()).decode())')"
 export SO_SECRET_NAMES="${secret_names[*]}"
 # A local port nobody listens on, for the unreachable-tenant path.
 SO_CLOSED_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -88,19 +92,24 @@ if [[ "${SUPEROFFICE_PASSWORD}" != "${SO_SECRET_PASSWORD}" ]]; then
     exit 1
 fi
 
-# search: every secret, in every output file and the emulator's request log; names only.
+# search: every secret, as it is and in each form a .NET server or a proxy echoes it in (emulator.wire.encode_text), in
+# every output file and the emulator's request log; names only.
 search() {
     python3 - "$@" <<'PYEOF'
 import os
 import sys
 
+sys.path.insert(0, os.environ['SUPEROFFICE_COLLECTION_ROOT'])
+from emulator.wire import ECHO_ENCODINGS, encode_text  # noqa: E402  (the collection root is known at run time only)
+
 names = os.environ['SO_SECRET_NAMES'].split()
+forms = dict((name, set([os.environ[name]] + [encode_text(os.environ[name], e) for e in ECHO_ENCODINGS])) for name in names)
 leaks = []
 for path in sys.argv[1:]:
     with open(path, errors='replace') as handle:
         text = handle.read()
     for name in names:
-        count = text.count(os.environ[name])
+        count = sum(text.count(form) for form in forms[name])
         if count:
             leaks.append('%s appears %d times in %s' % (name, count, os.path.basename(path)))
 if leaks:

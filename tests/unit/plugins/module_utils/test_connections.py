@@ -71,11 +71,12 @@ def test_mask_url(url, shown):
 
 
 def test_mask_config():
-    keys = {'Key'}
-    assert mask_config({'Key': 'v', 'Url': 'u'}, keys) == {'Key': MASK, 'Url': 'u'}
-    assert mask_config({'Key': '', 'Url': 'u'}, keys) == {'Key': '', 'Url': 'u'}
-    assert mask_config({'Key': ''}, keys, given={'Key': 'set by the user'}) == {'Key': MASK}
+    plain = {'Url'}
+    assert mask_config({'Key': 'v', 'Url': 'u'}, plain) == {'Key': MASK, 'Url': 'u'}
+    assert mask_config({'Key': '', 'Url': 'u'}, plain) == {'Key': '', 'Url': 'u'}
+    assert mask_config({'Key': ''}, plain, given={'Key': 'set by the user'}) == {'Key': MASK}
     assert mask_config({'Key': 'v', 'Url': 'u'}, None) == {'Key': MASK, 'Url': MASK}  # field types unknown
+    assert mask_config({'Key': 'v', 'url': 'u'}, plain) == {'Key': MASK, 'url': MASK}  # not typed: another case
 
 
 def test_connection_facts_normalizes_the_carrier():

@@ -140,7 +140,7 @@ def test_credentials_must_be_exactly_one(webapi, run_module, connection, words):
     (500, {'Error': True, 'ErrorType': 'SoException', 'ErrorMessage': 'Database timeout', 'ErrorSource': 'x'}, None, None,
      'HTTP 500: Database timeout'),
     (200, None, '<html><body>Sign in</body></html>', {'Content-Type': 'text/html'}, 'answered text/html instead of JSON'),
-    (200, None, 'not json at all', {'Content-Type': 'application/json'}, 'answered application/json instead of JSON'),
+    (200, None, 'not json at all', {'Content-Type': 'application/json'}, 'answered application/json that is not JSON (cut short or garbled)'),
     (200, {'Message': 'The request is invalid.', 'MessageDetail': 'Missing Run'}, None, None,
      'the WebAPI refused the request: The request is invalid. - Missing Run'),
     (403, {'Error': True, 'ErrorMessage': 'Access denied'}, None, None, 'Online Restricted'),

@@ -17,6 +17,11 @@ def connection(conn_id, name='Visma', connector=3, active=False, config=None, de
                 AssociateAccessIds=[], ConfigFields={} if config is None else config)
 
 
+def client_guid(number=1):
+    """The GUID (ConnectionId) the run's n-th create sends, as tests/unit/plugins/conftest.py makes uuid4 give it."""
+    return '00000000-0000-4000-8000-%012d' % number
+
+
 def listed(record):
     return dict(record, ConfigFields={})
 

@@ -9,6 +9,7 @@ import copy
 import json
 
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_connections
+from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import client_guid
 
 MASK = '********'
 SECRET = 'Bulk-Secret-Key-7781'
@@ -106,7 +107,7 @@ def test_mixed_batch(webapi, run_module):
     webapi.expect('DeleteConnection', by_id(3), status=204)
     webapi.expect('SaveConnection', {'Connection': {
         'ErpConnectionId': 0, 'ErpConnectorId': 3, 'DisplayName': 'New', 'DisplayDescription': '', 'Active': False,
-        'ConnectionId': '', 'MostRecentTimestamp': '', 'ConfigFields': {'ApiUrl': 'https://new', 'ApiKey': SECRET},
+        'ConnectionId': client_guid(1), 'MostRecentTimestamp': '', 'ConfigFields': {'ApiUrl': 'https://new', 'ApiKey': SECRET},
         'Deleted': False, 'AllAccess': True, 'UserGroupAccessIds': [], 'AssociateAccessIds': []}}, created)
     # Then the toggles, decided on a fresh list (the first one is older than the saves), and one list read to confirm them.
     webapi.expect('GetAllConnections', LIST, [listed(r) for r in (keep, dict(update, DisplayDescription='Updated'), activate, created)])

@@ -11,7 +11,7 @@ import copy
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.list_mapping import strip_metadata
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_tenant
 from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import (
-    LIST, META, connection, connector_entity, connector_item, default, list_container, list_entry, listed, mapping, mdo_item, row,
+    LIST, META, client_guid, connection, connector_entity, connector_item, default, list_container, list_entry, listed, mapping, mdo_item, row,
     saved_mapping)
 
 FORTNOX = 'https://erpconnectors.example.com/fortnox/ErpConnector.svc'
@@ -39,7 +39,7 @@ MAPPED_ROWS = [row(101, 'Name', 'contact.name', True, True, access='Mandatory'),
 
 def new_connection_body():
     return {'Connection': {'ErpConnectionId': 0, 'ErpConnectorId': 4, 'DisplayName': 'Fortnox prod', 'DisplayDescription': '',
-                           'Active': False, 'ConnectionId': '', 'MostRecentTimestamp': '',
+                           'Active': False, 'ConnectionId': client_guid(1), 'MostRecentTimestamp': '',
                            'ConfigFields': {'AccessToken': SECRET, 'SyncArticles': '1', 'ApiUrl': 'https://api.fortnox.se/3'},
                            'Deleted': False, 'AllAccess': True, 'UserGroupAccessIds': [], 'AssociateAccessIds': []}}
 
