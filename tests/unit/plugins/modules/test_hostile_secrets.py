@@ -19,7 +19,7 @@ from ansible_collections.superoffice.crm.plugins.modules import (
     erpsync_connection, erpsync_connection_info, erpsync_connector, erpsync_connector_info, erpsync_engine_info, erpsync_sync,
     erpsync_tenant_info)
 from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import (
-    LIST, META, connection, connector_entity, connector_item, listed, plugin_response)
+    LIST, META, connection, connector_entity, connector_item, listed, mdo_item, plugin_response)
 
 MASK = '********'
 # The characters the encodings treat differently: + & < > ' / and non-ASCII.
@@ -341,6 +341,9 @@ def test_export_gives_every_secret_its_own_placeholder(webapi, run_module):
     webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, COLLIDING_FIELDS)
     for rec in records:
         webapi.expect('GetConnection', {'ErpConnectionId': rec['ErpConnectionId']}, rec)
+    # The sync priority, read last (issue 24): the MDO list erpconnections in rank order.
+    webapi.expect('GET https://crm.example.com/SuperOffice/api/v1/MDOList/erpconnections', query={'flat': 'true', 'additional': 'useRank=true'},
+                  answer=[dict(mdo_item(r['ErpConnectionId'], r['DisplayName']), ExtraInfo=r['ConnectionId']) for r in records])
     result = run_module(erpsync_tenant_info.main, dict(include_mappings=False))
     used = [value for item in result['role_vars']['erpsync_connections'] for value in item['config'].values()]
     assert len(used) == 7
