@@ -135,6 +135,9 @@ def test_a_refused_activation_names_the_mandatory_fields_without_a_direction(web
     assert result['changed'] is True
     assert 'Mandatory fields without a direction: Customer.Name' in result['msg']
     assert 'Applied: connections[0].mappings[0] (Customer): mapping updated' in result['msg']
+    # The mapping was applied: the refused activation of its connection does not report it as failed (Item.blocked).
+    applied = result['connections'][0]['mappings'][0]
+    assert applied['operations'] == ['mapping updated'] and 'failed' not in applied, applied
 
 
 def test_a_failed_connection_skips_its_mappings_and_the_others_go_on(webapi, run_module):
@@ -162,3 +165,22 @@ def test_unknown_role_variables_are_warned_about(webapi, run_module):
     result = run_module(erpsync_tenant.main, dict(connections=[], warn_unknown=['erpsync_engine_intervall']))
     assert result['changed'] is False
     assert any('erpsync_engine_intervall is not one the role superoffice.crm.erpsync takes' in w for w in result['warnings'])
+
+
+def test_a_live_connection_whose_list_mapping_failed_is_counted_as_failed(webapi, run_module):
+    # No activation waits for the list mapping (the connection is active already): the connection still fails with it, so the
+    # summary and the message agree (tenant._fail_with_children).
+    args = dict(connections=[dict(name='Fortnox prod', list_mappings=[dict(erp_list='PriceList', items={'A': 1})])])
+    active = dict(NEW, Active=True)
+    webapi.expect('GetAllConnections', LIST, [listed(active)])
+    webapi.expect('GetConnectionListMappings', {'ErpConnectionId': 9}, list_container(9, [list_entry(103, 'PriceList', {'A': None})]))
+    webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 9, 'ActorType': 'Customer'}, mapping(9, active=True))
+    webapi.expect('GET https://crm.example.com/SuperOffice/api/v1/MDOList/category', answer=[mdo_item(1, 'A customer')], query={'flat': 'true'})
+    webapi.expect('SaveConnectionListMappings', answer=None, status=400)
+    result = run_module(erpsync_tenant.main, args)
+    assert result['failed'] is True and result['changed'] is False
+    entry = result['connections'][0]
+    assert entry['list_mappings'][0]['failed'] is True
+    assert entry['failed'] is True and entry['operations'] == []
+    assert result['summary']['failed'] == 1 and result['summary']['unchanged'] == 0
+    assert result['msg'].startswith("1 of 1 connection failed: connections[0] ('Fortnox prod'): connections[0].list_mappings failed: "), result['msg']
