@@ -120,6 +120,7 @@ role_vars_yaml:
   returned: success
   type: str
   sample: "---\nerpsync_engine_state: \"running\"\nerpsync_connections:\n  - name: \"Visma.net production\"\n"
+  version_added: 0.3.0
 vault_placeholders:
   description: The names of the variables the placeholders in RV(role_vars) use; define them (in a vault file) before applying.
   returned: success
