@@ -15,7 +15,6 @@ INTERVAL_FORMS = ('HH:MM:SS (00:10:00), D.HH:MM:SS (1.00:00:00), an ISO-8601 dur
                   'or whole seconds (600)')
 # The server keeps the interval in whole seconds in a 32-bit integer column (ErpConfiguration.SyncInterval).
 MAX_INTERVAL_SECONDS = 2147483647
-INT32_MAX = 2147483647
 
 # re.ASCII: str.isdigit() and \d also accept fullwidth digits and superscripts ('１０', '²').
 _DIGITS = re.compile(r'^[0-9]+$', re.ASCII)

@@ -137,7 +137,7 @@ class Connections(Kind):
         """Whether the item needs the full record (config, or a save that sends the record back whole)."""
         if item.params['state'] != 'present':
             return False
-        changes, written = self._compare(item, item.current, False)
+        changes = self._compare(item, item.current, False)[0]
         return item.config is not None or bool(changes)
 
     def _read(self, conn_id):
@@ -428,7 +428,7 @@ class Connections(Kind):
         return dict(before=before, after=after)
 
     def view(self, item, record, full=False):
-        """The managed fields of a record for diffs, secrets masked (see _config_view)."""
+        """The managed fields of a record for diffs, secrets masked (see ConnectionConfig.view)."""
         facts = connection_facts(record, (), False)
         view = dict(state='present', id=facts['id'], name=facts['name'])
         shown = [k for k in ('description', 'active', 'all_access', 'user_group_ids', 'associate_ids') if full or item.params[k] is not None]

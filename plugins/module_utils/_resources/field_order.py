@@ -195,4 +195,4 @@ def now_shown(read_again):
     try:
         return ', '.join(key for key, rank in read_again())
     except (WebAPIError, ItemFailure) as e:
-        return 'unknown, it could not be read again (%s)' % getattr(e, 'message', e)
+        return 'unknown, it could not be read again (%s)' % e.message

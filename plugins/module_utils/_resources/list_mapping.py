@@ -18,6 +18,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._agent import CARR
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._items import fail_with_errors, module_spec, read_and_check, validation_errors
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import LIST_MAPPINGS, Item, ItemFailure, Kind, Step
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.actor_mapping import MappingItem
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int
 
 LIST_OPTIONS = dict(
@@ -165,7 +166,7 @@ class ListMappings(Kind):
         """The field mappings of one actor type of the item's connection: as this run's actor mapping of it read or saved them
         (not as check mode predicts them), else read (once per connection, actor type and run)."""
         for sibling in (item.parent.children if item.parent is not None else []):
-            if sibling is not item and sibling.params.get('actor_type') == actor and getattr(sibling, 'mapping', None) \
+            if isinstance(sibling, MappingItem) and sibling.params['actor_type'] == actor and sibling.mapping \
                     and not (self.run.check_mode and sibling.changed):
                 return (sibling.final or sibling.mapping)['FieldMappings']
         key = (self._conn_id(item), actor)
