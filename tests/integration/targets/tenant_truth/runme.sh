@@ -125,7 +125,7 @@ assert not state['connectors'] and not state['connections'] and state['engine'][
 print('tenant_truth: --tags erpsync_engine started the engine and touched nothing else')
 PYEOF
 admin DELETE /_emulator/requests
-converge no_mappings --skip-tags erpsync_mappings
+converge no_mappings --tags erpsync_connectors,erpsync_connections,erpsync_sync_priority,erpsync_engine
 [[ "$(recap no_mappings changed)" == 1 && "$(recap no_mappings failed)" == 0 ]]
 # Everything but the mappings: the connector and the connection (live: no actor type is active yet), no mapping written.
 admin GET '/_emulator/requests?tenant=Nordic' | python3 -c '
@@ -137,3 +137,17 @@ converge mappings_only --tags erpsync_mappings,erpsync_connections
 [[ "$(recap mappings_only changed)" == 1 && "$(recap mappings_only failed)" == 0 ]]
 converge all_again --check
 [[ "$(recap all_again changed)" == 0 ]]
+
+# 4. A tag the play gives the role: --tags crm converges every part (in check mode here); a tag the role does not have
+#    leaves it alone, without a request.
+fresh
+ansible-playbook -i "${INVENTORY}" tagged.yml -e "@${DEFINITION}" --tags crm --check 2>&1 | tee "${WORK}/tagged.out"
+[[ "$(recap tagged changed)" == 1 && "$(recap tagged failed)" == 0 ]]
+[[ "$(writes)" == 0 ]]
+admin GET '/_emulator/requests?tenant=Nordic' | python3 -c '
+import json, sys
+methods = set(r["method"] for r in json.load(sys.stdin))
+assert {"GetAllConnectors", "GetAllConnections", "GetEngineStatus"} <= methods, methods  # every part was read'
+admin DELETE /_emulator/requests
+ansible-playbook -i "${INVENTORY}" tagged.yml -e "@${DEFINITION}" --tags nginx 2>&1 | tee "${WORK}/untagged.out"
+[[ "$(recap untagged changed)" == 0 && "$(admin GET '/_emulator/requests?tenant=Nordic')" == "[]" ]]
