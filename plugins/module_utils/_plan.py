@@ -20,7 +20,8 @@ from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAP
 # (new ones inactive) before their fields are refreshed and mapped, mappings before activation (a connection whose
 # mandatory fields lack a direction cannot be activated), a connection this run created checked for a twin another run
 # created at the same moment before it goes live, the ERP tab's field order once the fields it shows are saved, the sync
-# priority once every connection it names exists, and the engine last, so it starts on the new configuration.
+# priority once every connection it names exists, and the engine last, so it starts on the new configuration. Connectors
+# are deleted after the connections this run deletes (or moves), which the server needs gone first.
 CONNECTORS = 10
 DEACTIVATE = 20
 SAVE = 30
@@ -33,11 +34,12 @@ LIST_MAPPINGS = 55
 TWINS = 58
 ACTIVATE = 60
 UNLISTED = 65
+DELETE_CONNECTORS = 66
 SYNC_PRIORITY = 68
 ENGINE_INTERVAL = 70
 ENGINE_STATE = 75
 STAGES = (CONNECTORS, DEACTIVATE, SAVE, TEST, REFRESH_FIELDS, MAPPINGS, DEFAULTS, FIELD_ORDER, LIST_MAPPINGS, TWINS, ACTIVATE,
-          UNLISTED, SYNC_PRIORITY, ENGINE_INTERVAL, ENGINE_STATE)
+          UNLISTED, DELETE_CONNECTORS, SYNC_PRIORITY, ENGINE_INTERVAL, ENGINE_STATE)
 
 
 class Code(enum.Enum):

@@ -19,8 +19,10 @@ description:
     (C(CreateDefaultErpSyncConnectorEntity)), saved with id V(0) (C(SaveErpSyncConnectorEntity)).
   - Before a connector is registered, or moved to another address, C(TestConnectorUrl) must answer C(NoError) (unless
     O(test_url=false)); any other answer fails the task with its meaning and nothing is saved.
-  - A connector is deleted only when C(CanDeleteErpSyncConnectorEntity) answers C(NoError); a connector that connections
-    still use is not deleted, and the task fails saying so.
+  - A connector is deleted only when C(CanDeleteErpSyncConnectorEntity) answers C(NoError). It is asked before any write, in
+    check mode too. A connector that connections still use is not deleted, and the task fails naming them (in check mode
+    as well). To retire a connector with its connections in one task, use M(superoffice.crm.erpsync_tenant) (or the role),
+    which deletes the connections first.
 author:
   - superoffice.crm contributors (!UNKNOWN)
 extends_documentation_fragment:

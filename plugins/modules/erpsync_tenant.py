@@ -56,7 +56,9 @@ options:
         type: str
       state:
         description:
-          - V(absent) deletes the connector; refused while connections use it.
+          - V(absent) deletes the connector, after the connections this run deletes or moves to another connector. While
+            connections the run keeps use it, the item fails before any write (in check mode too) naming them; the rest of
+            the tenant goes on. If a connection it waits for fails, the connector is not deleted (held).
         type: str
         choices: [present, absent]
         default: present
@@ -247,8 +249,9 @@ options:
     version_added: 0.3.0
   connectors_exclusive:
     description:
-      - When V(true), every connector that no item of O(connectors) names and no item of O(connections) uses is deleted
-        (the server refuses it while connections use it, and the run fails naming it).
+      - When V(true), every connector that no item of O(connectors) names and no item of O(connections) uses is deleted,
+        after the connections this run deletes. A connector that other live connections still use is left registered, with
+        a warning naming them (O(connections_exclusive) deactivates connections, it does not delete them).
     type: bool
     default: false
     version_added: 0.3.0

@@ -5,7 +5,8 @@
 
 """ERP connectors (connector registrations) as a resource kind: read with one list call (plus the entity for the URL),
 identified by id or name, created from the server's default entity, renamed, moved to another URL (tested first) or
-deleted (asked first); used by erpsync_connector and the tenant.
+deleted (asked while planning, in check mode too; a tenant run deletes it after the connections leaving it); used by
+erpsync_connector and the tenant.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
@@ -18,7 +19,8 @@ from ansible_collections.superoffice.crm.plugins.module_utils._agent import writ
 from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, WebAPIError, masked_url
 from ansible_collections.superoffice.crm.plugins.module_utils._items import (
     duplicate_errors, identity_errors, invalid, item_where, raise_problems, validate_items)
-from ansible_collections.superoffice.crm.plugins.module_utils._plan import CONNECTORS, Item, ItemFailure, Kind, PlanError, Step
+from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
+    CONNECTORS, DELETE_CONNECTORS, Item, ItemFailure, Kind, PlanError, Step)
 
 CONNECTOR_OPTIONS = dict(
     id=dict(type='int'),
@@ -69,10 +71,19 @@ def describe(entity):
     return "'%s' (id %s)" % (entity.get('DisplayName'), entity.get('ErpConnectorId'))
 
 
+class ConnectorItem(Item):
+    """A desired connector; ``leaving``: the run's connection items that must delete (or move) the connections still using it
+    before it can be deleted."""
+
+    def __init__(self, params, index=None, where=''):
+        super().__init__(params, index, where)
+        self.leaving = []
+
+
 def connector_item(params, index=None, errors=None, label='connectors'):
     """A desired connector, its option values checked (no request needed); problems are in ``item.errors``."""
     where = item_where(label, index, params)
-    item = Item(params, index, where)
+    item = ConnectorItem(params, index, where)
     if errors:
         item.errors = ['%s%s' % (where, e) for e in errors]
         return item
@@ -120,13 +131,16 @@ class Connectors(Kind):
 
     name = 'connectors'
 
-    def __init__(self, run, items, label='connectors', exclusive=False, used=()):
+    def __init__(self, run, items, label='connectors', exclusive=False, used=(), leaving=None):
         """``exclusive``: connectors no item names are deleted, except the ones ``used`` names (lower-case names and ids the
-        run's connections give as their connector)."""
+        run's connections give as their connector). ``leaving(record, connector)``: the run's connection item that deletes
+        the live connection or moves it to another connector, else None (a tenant run; a connector run has none)."""
         super().__init__(run, items)
         self.label = label
         self.exclusive = exclusive
         self.used = used
+        self.leaving = leaving or (lambda record, connector: None)
+        self._users = None          # the live connections by connector id, read when a delete needs them
 
     def read(self):
         check_items(self.items, self.label)
@@ -139,6 +153,10 @@ class Connectors(Kind):
             for item in self.items:
                 self._resolve(item, listed)
                 self._check_mask(item)
+                if item.params['state'] == 'absent' and item.current is not None and not item.errors:
+                    # Fails the item alone, in check mode too (the run's other objects go on, as they would).
+                    for reason in self._undeletable(item):
+                        item.fail(item.where + reason)
             if self.exclusive:
                 self._plan_unlisted(listed)
             errors = [e for item in self.items for e in item.errors]
@@ -157,9 +175,42 @@ class Connectors(Kind):
                 continue
             params = dict((name, spec.get('default')) for name, spec in CONNECTOR_OPTIONS.items())
             params.update(id=entry['Id'], name=entry.get('Name'), state='absent')
-            item = Item(params, len(self.items), "unlisted connector '%s' (id %s): " % (entry.get('Name'), entry['Id']))
+            item = ConnectorItem(params, len(self.items), "unlisted connector '%s' (id %s): " % (entry.get('Name'), entry['Id']))
             self._resolve(item, listed)
+            reasons = [] if item.errors else self._undeletable(item)
+            if reasons:
+                # Connections the run keeps (connections_exclusive only deactivates the unlisted ones) still use it.
+                self.run.warn('%sit is left registered: %s' % (item.where, '; '.join(reasons)))
+                continue
             self.items.append(item)
+
+    def _undeletable(self, item):
+        """Why the connector cannot be deleted by this run ([] when it can): CanDeleteErpSyncConnectorEntity answers NoError,
+        or every connection still using it is deleted or moved earlier in the run (these become the item's ``leaving``)."""
+        connector = item.current
+        code = self.api.can_delete_connector_entity(connector['ErpConnectorId'])
+        if code == 'NoError':
+            return []
+        users = self._live_users().get(connector['ErpConnectorId'], []) if code == 'ErrorConnectorHasConnections' else []
+        item.leaving = [self.leaving(record, connector) for record in users]
+        staying = [record for record, leaving in zip(users, item.leaving) if leaving is None]
+        if users and not staying:
+            return []
+        item.leaving = []
+        if staying:
+            return ['connector %s cannot be deleted: connections %s use it and this run does not delete them or move them to another '
+                    'connector; delete them (state=absent) or move them first' % (describe(connector), ', '.join(
+                        "'%s' (id %s)" % (r.get('DisplayName'), r['ErpConnectionId']) for r in staying))]
+        return ['connector %s cannot be deleted: CanDeleteErpSyncConnectorEntity answered %s: %s'
+                % (describe(connector), code, DELETE_MEANINGS.get(code, 'the server refuses it'))]
+
+    def _live_users(self):
+        """The live connections by the id of the connector they use (one read, only when a delete is refused)."""
+        if self._users is None:
+            self._users = {}
+            for record in self.api.get_all_connections(False):
+                self._users.setdefault(record.get('ErpConnectorId'), []).append(record)
+        return self._users
 
     def _resolve(self, item, listed):
         params = item.params
@@ -208,14 +259,14 @@ class Connectors(Kind):
             item.errors.append('%sno connector is named %r; give connector_url to register it' % (item.where, params['name']))
 
     def steps(self, stage):
+        if stage == DELETE_CONNECTORS:
+            return [self._delete_step(item) for item in self.items if item.params['state'] == 'absent' and item.current is not None]
         if stage != CONNECTORS:
             return []
-        return [step for step in (self._step(item) for item in self.items) if step is not None]
+        return [step for step in (self._step(item) for item in self.items if item.params['state'] == 'present') if step is not None]
 
     def _step(self, item):
         params = item.params
-        if params['state'] == 'absent':
-            return self._delete_step(item) if item.current is not None else None
         if item.current is None:
             return self._create_step(item)
         changes = {}
@@ -272,16 +323,18 @@ class Connectors(Kind):
         listed.append({'Id': entity.get('ErpConnectorId'), 'Name': entity.get('DisplayName'), 'ToolTip': ''})
 
     def _delete_step(self, item):
+        """Planning asked CanDeleteErpSyncConnectorEntity; when connections had to leave first, it is asked again now."""
         connector_id = item.current['ErpConnectorId']
 
         def send():
-            code = self.api.can_delete_connector_entity(connector_id)
+            code = self.api.can_delete_connector_entity(connector_id) if item.leaving else 'NoError'
             if code != 'NoError':
                 raise ItemFailure('connector %s was not deleted: CanDeleteErpSyncConnectorEntity answered %s: %s'
                                   % (describe(item.current), code, DELETE_MEANINGS.get(code, 'the server refuses it')))
             self.api.delete_connector_entity(connector_id)
 
-        return Step(item, OP_DELETED, send, done=lambda answer: setattr(item, 'final', None), verified=True)
+        return Step(item, OP_DELETED, send, done=lambda answer: setattr(item, 'final', None), verified=True, requires=item.leaving,
+                    held='it was not deleted (connections still use it)')
 
     def _test_url(self, item, url):
         code = self.api.test_connector_url(url)

@@ -102,7 +102,7 @@ class Tenant:
         used = set(('%s' % c.params['connector']).strip().lower() for c in items.connections if c.params['connector'])
         used |= set(ascii_int(name) for name in used if ascii_int(name) is not None)
         self.connectors = connector.Connectors(run, items.connectors, exclusive=params['connectors_exclusive'] and 'connectors' in parts,
-                                               used=used)
+                                               used=used, leaving=self._leaving)
         self.connections = connection.Connections(run, items.connections, exclusive=params['connections_exclusive'],
                                                   planned_connectors=planned)
         self.connections.frozen = 'connections' not in parts
@@ -123,6 +123,19 @@ class Tenant:
         requires = () if params['engine_despite_failures'] else items.connections + items.mappings + items.lists + (
             [items.priority] if self.priority is not None else [])
         return Engine(self.run, params['engine_state'], items.interval, params['engine_wait'], params['engine_wait_timeout'], requires)
+
+    def _leaving(self, record, connector):
+        """The connection item that deletes the live connection ``record`` or moves it off ``connector``, else None."""
+        if self.connections.frozen:
+            return None
+        names = ('%s' % connector['ErpConnectorId'], (connector.get('DisplayName') or '').strip().lower())
+        for item in self.items.connections:
+            params = item.params
+            if params['id'] != record['ErpConnectionId'] and (params['id'] is not None or params['name'] != record.get('DisplayName')):
+                continue
+            if params['state'] == 'absent' or (params['connector'] is not None and params['connector'].strip().lower() not in names):
+                return item
+        return None
 
     def _priority_targets(self):
         """The connections the sync priority can name, as this run leaves them (read by the connections' kind, else here)."""

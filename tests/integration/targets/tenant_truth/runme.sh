@@ -8,8 +8,10 @@
 #    mappings with defaults, list mapping, activation, engine), and writes nothing;
 # 2. a connection whose list mapping fails is not activated, the engine is not started, and the counts and the message
 #    agree; the next run converges it;
-# 3. tags select the parts of the plan: --tags erpsync_engine changes only the engine, --skip-tags erpsync_mappings all
-#    but the mappings, with the same exact check mode.
+# 3. tags select the parts of the plan: --tags erpsync_engine changes only the engine, the other parts' tags all
+#    but the mappings, with the same exact check mode;
+# 4. a tag the play gives the role converges every part;
+# 5. a connector is retired with its connection in one run, check mode predicting it.
 
 set -eux
 set -o pipefail
@@ -151,3 +153,19 @@ assert {"GetAllConnectors", "GetAllConnections", "GetEngineStatus"} <= methods, 
 admin DELETE /_emulator/requests
 ansible-playbook -i "${INVENTORY}" tagged.yml -e "@${DEFINITION}" --tags nginx 2>&1 | tee "${WORK}/untagged.out"
 [[ "$(recap untagged changed)" == 0 && "$(admin GET '/_emulator/requests?tenant=Nordic')" == "[]" ]]
+
+# 5. A connector retired with its connection in one run: check mode predicts both deletes, the run makes them (the
+#    connection first), and the rerun has nothing to do.
+fresh
+converge built
+RESULT_FILE="${WORK}/retire_check.json" ansible-playbook -i "${INVENTORY}" converge.yml -e "@${DEFINITION}" -e @retire.yml --check \
+    2>&1 | tee "${WORK}/retire_check.out"
+[[ "$(recap retire_check changed)" == 1 && "$(recap retire_check failed)" == 0 ]]
+RESULT_FILE="${WORK}/retire.json" ansible-playbook -i "${INVENTORY}" converge.yml -e "@${DEFINITION}" -e @retire.yml \
+    2>&1 | tee "${WORK}/retire.out"
+[[ "$(recap retire changed)" == 1 && "$(recap retire failed)" == 0 ]]
+python3 compare.py "${WORK}/retire_check.json" "${WORK}/retire.json"
+admin GET '/_emulator/requests?tenant=Nordic' | python3 -c '
+import json, sys
+writes = [r["method"] for r in json.load(sys.stdin) if r["method"].startswith("Delete")]
+assert writes == ["DeleteConnection", "DeleteErpSyncConnectorEntity"], writes'

@@ -5,8 +5,10 @@
 
 # erpsync_connector: exact request sequences for register, move, rename, delete, check mode and the refusals.
 
+import pytest
+
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_connector
-from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import connector_entity, connector_item
+from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import connection, connector_entity, connector_item, listed
 
 FORTNOX = 'https://erpconnectors.example.com/fortnox/ErpConnector.svc'
 LISTED = [connector_item(1, 'SAP Business One'), connector_item(2, 'Visma.net')]
@@ -89,16 +91,31 @@ def test_a_name_that_differs_in_case_is_renamed_to_the_spelling_given(webapi, ru
     assert result['operations'] == ['updated']
 
 
-def test_delete_asks_first_and_a_refusal_deletes_nothing(webapi, run_module):
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_delete_asks_first_and_a_refusal_deletes_nothing_in_check_mode_too(webapi, run_module, check_mode):
     webapi.expect('GetAllConnectors', {}, LISTED)
     webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(1, 'SAP Business One', SAP_URL), query=entity_query(1))
     webapi.expect('CanDeleteErpSyncConnectorEntity', {'ErpSyncConnectorId': 1}, 'ErrorConnectorHasConnections')
-    result = run(run_module, dict(name='SAP Business One', state='absent'))
+    # The connections that still use it are named (one list read, only because the delete is refused).
+    users = [listed(connection(5, 'SAP prod', connector=1)), listed(connection(6, 'Visma', connector=2))]
+    webapi.expect('GetAllConnections', {'IncludeDeleted': False}, users)
+    result = run(run_module, dict(name='SAP Business One', state='absent'), check_mode=check_mode)
     assert result['failed'] is True
     assert result['changed'] is False
-    assert 'ErrorConnectorHasConnections: it still has connections' in result['msg']
+    assert "connector 'SAP Business One' (id 1) cannot be deleted: connections 'SAP prod' (id 5) use it" in result['msg']
+    assert 'Visma' not in result['msg']
     assert result['connector']['name'] == 'SAP Business One'
-    assert 'DeleteErpSyncConnectorEntity' not in webapi.methods
+    assert webapi.methods == ['GetAllConnectors', 'GetErpSyncConnectorEntity', 'CanDeleteErpSyncConnectorEntity', 'GetAllConnections']
+
+
+def test_a_delete_the_server_refuses_for_no_listed_connection_says_what_it_answered(webapi, run_module):
+    webapi.expect('GetAllConnectors', {}, LISTED)
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(1, 'SAP Business One', SAP_URL), query=entity_query(1))
+    webapi.expect('CanDeleteErpSyncConnectorEntity', {'ErpSyncConnectorId': 1}, 'ErrorConnectorHasConnections')
+    webapi.expect('GetAllConnections', {'IncludeDeleted': False}, [])
+    result = run(run_module, dict(name='SAP Business One', state='absent'), check_mode=True)
+    assert result['failed'] is True
+    assert 'CanDeleteErpSyncConnectorEntity answered ErrorConnectorHasConnections: it still has connections' in result['msg']
 
 
 def test_delete_then_nothing_to_do(webapi, run_module):

@@ -184,3 +184,74 @@ def test_a_live_connection_whose_list_mapping_failed_is_counted_as_failed(webapi
     assert entry['failed'] is True and entry['operations'] == []
     assert result['summary']['failed'] == 1 and result['summary']['unchanged'] == 0
     assert result['msg'].startswith("1 of 1 connection failed: connections[0] ('Fortnox prod'): connections[0].list_mappings failed: "), result['msg']
+
+
+def expect_a_connector_its_connection_uses(webapi):
+    webapi.expect('GetAllConnectors', {}, [connector_item(1, 'Old ERP')])
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(1, 'Old ERP', FORTNOX), query={'erpSyncConnectorEntityId': 1})
+    webapi.expect('CanDeleteErpSyncConnectorEntity', {'ErpSyncConnectorId': 1}, 'ErrorConnectorHasConnections')
+    webapi.expect('GetAllConnections', LIST, [listed(connection(5, 'Old prod', connector=1))])  # who uses it
+    webapi.expect('GetAllConnections', LIST, [listed(connection(5, 'Old prod', connector=1))])  # the connections' own read
+
+
+RETIRE = dict(connectors=[dict(name='Old ERP', state='absent')], connections=[dict(name='Old prod', state='absent')])
+
+
+def test_a_connector_is_deleted_after_the_connections_the_run_deletes(webapi, run_module):
+    expect_a_connector_its_connection_uses(webapi)
+    webapi.expect('DeleteConnection', {'ErpConnectionId': 5}, status=204)
+    webapi.expect('CanDeleteErpSyncConnectorEntity', {'ErpSyncConnectorId': 1}, 'NoError')  # asked again, now that it is unused
+    webapi.expect('DeleteErpSyncConnectorEntity', {}, status=204, query={'erpSyncConnectorEntityId': 1})
+    result = run_module(erpsync_tenant.main, RETIRE)
+    assert 'failed' not in result, result.get('msg')
+    assert result['connectors'][0]['operations'] == ['deleted'] and result['connections'][0]['operations'] == ['deleted']
+    assert not webapi.expected
+
+
+def test_check_mode_predicts_the_connector_deleted_after_its_connections(webapi, run_module):
+    expect_a_connector_its_connection_uses(webapi)
+    result = run_module(erpsync_tenant.main, RETIRE, check_mode=True)
+    assert 'failed' not in result, result.get('msg')
+    assert result['changed'] is True
+    assert result['connectors'][0]['operations'] == ['deleted'] and result['connections'][0]['operations'] == ['deleted']
+
+
+def test_a_connector_whose_connection_was_not_deleted_is_held(webapi, run_module):
+    expect_a_connector_its_connection_uses(webapi)
+    webapi.expect('DeleteConnection', {'ErpConnectionId': 5}, status=400, answer={'Message': 'The request is invalid.', 'MessageDetail': 'locked'})
+    result = run_module(erpsync_tenant.main, RETIRE)
+    assert result['failed'] is True and result['changed'] is False
+    held = result['connectors'][0]
+    assert held['failed'] is True and held['operations'] == []
+    assert "it was not deleted (connections still use it), because connections[0] ('Old prod') failed" in held['msg']
+    assert 'DeleteErpSyncConnectorEntity' not in webapi.methods
+
+
+def test_a_connector_a_kept_connection_uses_fails_before_any_write_in_check_mode_too(webapi, run_module):
+    for check_mode in (False, True):
+        expect_a_connector_its_connection_uses(webapi)
+        webapi.expect('GetConnection', {'ErpConnectionId': 5}, connection(5, 'Old prod', connector=1))
+        webapi.expect('GetConfigurationFields', {'ErpConnectorId': 1}, FIELDS)
+        if not check_mode:
+            webapi.expect('SaveConnection', answer=connection(5, 'Old prod', connector=1, description='kept'))
+        args = dict(connectors=[dict(name='Old ERP', state='absent')], connections=[dict(name='Old prod', description='kept')])
+        result = run_module(erpsync_tenant.main, args, check_mode=check_mode)
+        assert result['connectors'][0]['failed'] is True
+        assert "connections 'Old prod' (id 5) use it and this run does not delete them" in result['connectors'][0]['msg']
+        assert result['connections'][0]['operations'] == ['updated']  # the other objects go on, as they would
+        webapi.methods.clear()
+
+
+def test_an_unlisted_connector_a_live_connection_uses_is_left_with_a_warning(webapi, run_module):
+    webapi.expect('GetAllConnectors', {}, [connector_item(1, 'Used'), connector_item(2, 'Unused')])
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(1, 'Used', FORTNOX), query={'erpSyncConnectorEntityId': 1})
+    webapi.expect('CanDeleteErpSyncConnectorEntity', {'ErpSyncConnectorId': 1}, 'ErrorConnectorHasConnections')
+    webapi.expect('GetAllConnections', LIST, [listed(connection(5, 'Kept', connector=1))])
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(2, 'Unused', FORTNOX), query={'erpSyncConnectorEntityId': 2})
+    webapi.expect('CanDeleteErpSyncConnectorEntity', {'ErpSyncConnectorId': 2}, 'NoError')
+    webapi.expect('DeleteErpSyncConnectorEntity', {}, status=204, query={'erpSyncConnectorEntityId': 2})
+    result = run_module(erpsync_tenant.main, dict(connectors=[], connectors_exclusive=True))
+    assert 'failed' not in result, result.get('msg')
+    assert [c['operations'] for c in result['connectors']] == [['deleted']]
+    assert any("unlisted connector 'Used' (id 1): it is left registered: connector 'Used' (id 1) cannot be deleted: connections 'Kept' "
+               "(id 5) use it" in w for w in result['warnings'])
