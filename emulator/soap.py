@@ -160,8 +160,8 @@ def write_value(parts, name, value, item_name=None):
 
 
 def envelope(version, header, body):
-    return ('<s:Envelope xmlns:s="%s" xmlns:i="%s" xmlns:a="%s"><s:Header>%s</s:Header><s:Body>%s</s:Body></s:Envelope>' % (
-        ENVELOPES[version], XSI, ARRAYS, header, body)).encode('utf-8')
+    return wire.utf8('<s:Envelope xmlns:s="%s" xmlns:i="%s" xmlns:a="%s"><s:Header>%s</s:Header><s:Body>%s</s:Body></s:Envelope>' % (
+        ENVELOPES[version], XSI, ARRAYS, header, body))
 
 
 def headers_xml(namespace, error=None):

@@ -36,8 +36,14 @@ class Response:
 DROP = object()
 
 
+def utf8(text):
+    """Text as UTF-8 the way .NET's encoder writes it: a lone surrogate (a name sent as "\\ud800"; .NET strings are UTF-16
+    and keep it) becomes U+FFFD instead of failing the answer."""
+    return re.sub('[\ud800-\udfff]', '\ufffd', text).encode('utf-8')
+
+
 def json_response(status, payload, headers=()):
-    return Response(status, json.dumps(payload, separators=(',', ':'), ensure_ascii=False).encode('utf-8'), JSON_CONTENT_TYPE, headers)
+    return Response(status, utf8(json.dumps(payload, separators=(',', ':'), ensure_ascii=False)), JSON_CONTENT_TYPE, headers)
 
 
 def rest_error(error_type, message):

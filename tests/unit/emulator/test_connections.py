@@ -6,6 +6,7 @@
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
 
+import json
 import re
 
 import pytest
@@ -319,3 +320,15 @@ def test_tenants_are_isolated(client):
     assert client.ok(ONLINE2, 'GetEngineStatus')['Interval'] == '00:05:00'
     # One tenant's credentials do not open another.
     assert client.call(ONLINE2, 'GetEngineStatus', headers=AUTH[ONLINE], auth=False).status_code == 401
+
+
+def test_a_lone_surrogate_in_a_name_is_answered_as_dotnet_writes_it(client):
+    """Found by review (F18): a name sent as "\\ud800" (valid JSON; .NET strings are UTF-16 and keep it) made every later
+    answer, and the admin API, fail with 500. .NET's UTF-8 encoder writes U+FFFD for it."""
+    body = json.dumps({'Connection': new_connection(DisplayName='bad \ud800 name')}).encode('ascii')
+    saved = client.call(ONLINE, 'SaveConnection', raw=body, headers={'Content-Type': 'application/json'})
+    assert saved.status_code == 200, saved.text
+    assert saved.json()['DisplayName'] == 'bad \ufffd name'
+    names = [c['DisplayName'] for c in client.ok(ONLINE, 'GetAllConnections', {'IncludeDeleted': False})]
+    assert 'bad \ufffd name' in names
+    assert 'bad \ufffd name' in [c['DisplayName'] for c in client.state(ONLINE)['connections']]
