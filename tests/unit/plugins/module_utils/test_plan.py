@@ -158,12 +158,13 @@ def test_a_failed_refresh_fails_the_steps_and_sends_nothing():
 
 def test_steps_of_one_wave_go_out_at_once_up_to_concurrency():
     running, peak, lock = [0], [0], threading.Lock()
+    together = threading.Barrier(3, timeout=10)  # breaks (and the test fails) unless three steps are running at once
 
     def send():
         with lock:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
-        time.sleep(0.05)
+        together.wait()
         with lock:
             running[0] -= 1
     items = [Item({}) for dummy in range(6)]
