@@ -406,6 +406,7 @@ def main():
             engine_wait=dict(type='bool', default=True),
             engine_wait_timeout=dict(type='int', default=120),
             engine_despite_failures=dict(type='bool', default=False),
+            connections_exclusive_despite_failures=dict(type='bool', default=False),
             sync_priority=dict(type='list', elements='raw'),
             parts=dict(type='list', elements='str', choices=list(PARTS), default=list(PARTS)),
             warn_unknown=dict(type='list', elements='str', default=[]),
