@@ -53,6 +53,11 @@ class WebAPIError(Exception):
     def in_flight(self):
         return self.outcome is Outcome.IN_FLIGHT
 
+    @property
+    def refused(self):
+        """The server certainly did not apply the request: it refused it (HTTP 4xx), or never got it."""
+        return self.outcome is Outcome.NOT_APPLIED or (self.outcome is Outcome.FAILED and self.status is not None and 400 <= self.status < 500)
+
     def result_fields(self):
         fields = dict(status=self.status, api_method=self.method)
         return {k: v for k, v in fields.items() if v is not None}

@@ -18,9 +18,12 @@ from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAP
 
 # Stages, in the order the server needs them: connectors before the connections that use them, connections saved
 # (new ones inactive) before their fields are refreshed and mapped, mappings before activation (a connection whose
-# mandatory fields lack a direction cannot be activated), a connection this run created checked for a twin another run
-# created at the same moment before it goes live, the ERP tab's field order once the fields it shows are saved, the sync
-# priority once every connection it names exists, and the engine last, so it starts on the new configuration. Connectors
+# mandatory fields lack a direction cannot be activated). Nothing goes live before what it needs: an actor type of a live
+# connection is activated (ACTIVATE_MAPPINGS) only after its defaults and its connection's list mappings were saved, and a
+# connection only after its mappings, its check for a twin another run created at the same moment, and its place in the
+# sync priority (which may name inactive connections). The ERP tab's field order comes once the fields it shows are saved
+# and their actor type is active (the only read of that order lists active actor types only), the unlisted connections are
+# deactivated after the listed ones went live, and the engine comes last, so it starts on the new configuration. Connectors
 # are deleted after the connections this run deletes (or moves), which the server needs gone first.
 CONNECTORS = 10
 DEACTIVATE = 20
@@ -29,17 +32,18 @@ TEST = 35
 REFRESH_FIELDS = 40
 MAPPINGS = 50
 DEFAULTS = 52
-FIELD_ORDER = 53
 LIST_MAPPINGS = 55
+ACTIVATE_MAPPINGS = 56
+FIELD_ORDER = 57
 TWINS = 58
+SYNC_PRIORITY = 59
 ACTIVATE = 60
 UNLISTED = 65
 DELETE_CONNECTORS = 66
-SYNC_PRIORITY = 68
 ENGINE_INTERVAL = 70
 ENGINE_STATE = 75
-STAGES = (CONNECTORS, DEACTIVATE, SAVE, TEST, REFRESH_FIELDS, MAPPINGS, DEFAULTS, FIELD_ORDER, LIST_MAPPINGS, TWINS, ACTIVATE,
-          UNLISTED, DELETE_CONNECTORS, SYNC_PRIORITY, ENGINE_INTERVAL, ENGINE_STATE)
+STAGES = (CONNECTORS, DEACTIVATE, SAVE, TEST, REFRESH_FIELDS, MAPPINGS, DEFAULTS, LIST_MAPPINGS, ACTIVATE_MAPPINGS, FIELD_ORDER, TWINS,
+          SYNC_PRIORITY, ACTIVATE, UNLISTED, DELETE_CONNECTORS, ENGINE_INTERVAL, ENGINE_STATE)
 
 
 class Code(enum.Enum):

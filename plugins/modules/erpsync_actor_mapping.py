@@ -46,6 +46,9 @@ options:
   active:
     description:
       - Whether this actor type synchronizes (the tab's B(Sync ERP ... to SuperOffice ...) check box, C(IsActive)).
+      - An actor type that becomes active while default values are to be saved is saved inactive first and activated once
+        they are saved (one more C(SaveActorTypeMapping)), so it never synchronizes without them; if a default fails, it
+        stays inactive. Its O(erp_tab_order) is set after the activation (the server lists active actor types only).
       - Leave it out to keep the current setting.
     type: bool
   fields:
@@ -178,8 +181,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 operations:
-  description: What the run did (or would do in check mode), V(mapping updated), V(default of FIELD updated) per field and
-    V(ERP-tab order updated).
+  description: What the run did (or would do in check mode), V(mapping updated), V(default of FIELD updated) per field,
+    V(mapping activated) (the activation saved after the defaults) and V(ERP-tab order updated).
   returned: always
   type: list
   elements: str

@@ -76,7 +76,10 @@ options:
       - Values of C(Password)-type fields are never shown (in results, diffs, messages or the echoed
         module arguments); see O(update_secrets).
       - Changing the config of an active connection follows the SuperOffice admin rule; the module deactivates the connection,
-        saves it and activates it again, and reports that in RV(operations).
+        saves it and activates it again, and reports that in RV(operations). When the save certainly changed nothing (the
+        test before it failed, or the server refused it with HTTP 4xx), the connection is activated again at once and the
+        task fails; after any other failure (an unclear outcome, an answer it cannot use) it is left inactive, as RV(operations)
+        shows.
     type: dict
   update_secrets:
     description:

@@ -21,7 +21,8 @@ description:
     fails the task with all problems listed and nothing changed.
   - When an item fails while being applied (for example an activation is refused), the other items are still applied; the
     task then fails, naming each failed item with its reason and listing what was applied.
-  - With O(exclusive=true), live connections that no item refers to are deactivated (never deleted).
+  - With O(exclusive=true), live connections that no item refers to are deactivated (never deleted), once every item went
+    through; when an item failed they stay active (a switch-over whose new connection failed keeps the old one live).
   - Before each wave of toggles and creates the list is read again, so a flag already as wanted is not flipped and a connection
     that appeared meanwhile is not created again (that item fails). A connection another run created at the same moment with the
     same name and connector is deleted again by the run whose copy got the higher id, so it never exists twice. Toggles of two
@@ -92,7 +93,10 @@ options:
             - Values of C(Password)-type fields are never shown (in results, diffs, messages or the echoed
               module arguments); see O(connections[].update_secrets).
             - Changing the config of an active connection follows the SuperOffice admin rule; the module deactivates the connection,
-              saves it and activates it again, and reports that in RV(connections[].operations).
+              saves it and activates it again, and reports that in RV(connections[].operations). When the save certainly changed
+              nothing (the test before it failed, or the server refused it with HTTP 4xx), the connection is activated again at
+              once and the task fails; after any other failure (an unclear outcome, an answer it cannot use) it is left
+              inactive, as RV(connections[].operations) shows.
           type: dict
         update_secrets:
           description:
@@ -134,6 +138,8 @@ options:
     description:
       - When V(true), every live connection that no item of O(connections) refers to, and that is active, is deactivated.
         Such connections are never deleted.
+      - They are deactivated after the items are applied, and only when no item failed; otherwise they stay active and are
+        reported in RV(unlisted_failed). To deactivate one regardless, list it with O(connections[].active=false).
       - They are reported in RV(unlisted_deactivated).
     type: bool
     default: false
@@ -276,7 +282,8 @@ summary:
       type: int
       sample: 1
     deactivated:
-      description: Items deactivated because O(connections[].active=false).
+      description: Items deactivated because O(connections[].active=false), and items deactivated for a config change and
+        not activated again (refused, or held).
       type: int
       sample: 0
     unchanged:

@@ -13,9 +13,15 @@ version_added: 0.2.0
 description:
   - Converges connectors, connections with their field mappings, default values, ERP-tab field order and list mappings, the
     connections' Active flags, the sync priority and the engine in one plan, in the order the server needs. Connectors are
-    registered first; connections are saved (new ones inactive); their fields are refreshed and mapped, defaults, the ERP-tab
-    order and list mappings set; then connections are activated (a connection whose mandatory fields lack a direction cannot
-    be); then the sync priority is set; then the engine interval and state, so a started engine runs on the new configuration.
+    registered first; connections are saved (new ones inactive); their fields are refreshed and mapped, defaults and list
+    mappings set; then actor types of live connections are activated (after their defaults and list mappings) and the
+    ERP-tab order set; then the sync priority is set; then connections are activated (a connection whose mandatory fields
+    lack a direction cannot be); then the unlisted connections are deactivated (O(connections_exclusive)); then the engine
+    interval and state, so a started engine runs on the new configuration.
+  - Nothing goes live before what it needs went through. A connection is activated only when its mappings, defaults, list
+    mappings and its place in O(sync_priority) were saved; an actor type of a live connection is saved inactive and
+    activated only when its defaults and the connection's list mappings were saved (one more C(SaveActorTypeMapping));
+    a connection deactivated for a config change that the server refuses is activated again.
   - The role C(superoffice.crm.erpsync) runs this module; its variables are this module's options with an C(erpsync_)
     prefix. Use the role, or this module directly in a play of your own.
   - Every option of every item is checked before any request, and every object that exists is read and checked before any write;
@@ -152,7 +158,8 @@ options:
         description:
           - Field mappings of this connection, one item per ERP actor type, each with the options of
             M(superoffice.crm.erpsync_actor_mapping) except C(connection).
-          - Applied after the connection is saved and before it is activated.
+          - Applied after the connection is saved and before it is activated. An actor type that becomes active on a live
+            connection is activated after its defaults and the connection's list mappings.
         type: list
         elements: dict
         suboptions:
@@ -241,7 +248,9 @@ options:
         O(superoffice.crm.erpsync_sync_priority#module:connections) (names or ids, V(0) for SuperOffice itself, the
         connections not listed after the listed ones in their current order).
       - Names are the connections' names after this run (a connection this run creates or renames can be named); set after
-        the connections are saved and activated. Left out, the order is left as it is.
+        the connections are saved and mapped and before they are activated (the order may name inactive connections), so
+        that a connection goes live only in its place; if the order cannot be set, the connections it names are not
+        activated. Left out, the order is left as it is.
       - As with M(superoffice.crm.erpsync_sync_priority), SuperOffice's place is written only together with a change of the
         connections' order (the server does not show it).
     type: list
@@ -258,7 +267,9 @@ options:
   connections_exclusive:
     description:
       - When V(true), every live connection that no item of O(connections) refers to, and that is active, is deactivated
-        (never deleted), after the listed ones are activated.
+        (never deleted), after the listed ones are activated, and only when no connection, mapping, list mapping or the
+        sync priority of the run failed (a switch-over whose new connection failed keeps the old one live); see
+        O(connections_exclusive_despite_failures).
     type: bool
     default: false
   engine_state:
@@ -287,6 +298,9 @@ options:
         O(sync_priority), V(engine) the engine's interval and state.
       - The role sets it from the tags a play runs with (C(--tags erpsync_engine) converges only the engine).
       - A connection that does not exist yet is not created without V(connections); its mappings then fail, naming it.
+      - Without V(mappings), a connection whose item gives C(mappings) or C(list_mappings) is not activated (it would go live
+        on the mappings it has now, which the item may change); its item fails asking for the mappings part too. An
+        active connection stays active.
     type: list
     elements: str
     choices: [connectors, connections, mappings, sync_priority, engine]
@@ -297,6 +311,14 @@ options:
       - By default the engine's state (O(engine_state)) is not changed when any connection, mapping or list mapping of the run
         failed, so the engine never starts on a half-applied configuration (the interval is still set). V(true) changes it
         anyway.
+    type: bool
+    default: false
+    version_added: 0.3.0
+  connections_exclusive_despite_failures:
+    description:
+      - By default O(connections_exclusive) deactivates no connection when any connection, mapping, list mapping or the sync
+        priority of the run failed, so a tenant never loses its live connection to a replacement that did not go through.
+        V(true) deactivates them anyway.
     type: bool
     default: false
     version_added: 0.3.0
@@ -406,6 +428,7 @@ def main():
             engine_wait=dict(type='bool', default=True),
             engine_wait_timeout=dict(type='int', default=120),
             engine_despite_failures=dict(type='bool', default=False),
+            connections_exclusive_despite_failures=dict(type='bool', default=False),
             sync_priority=dict(type='list', elements='raw'),
             parts=dict(type='list', elements='str', choices=list(PARTS), default=list(PARTS)),
             warn_unknown=dict(type='list', elements='str', default=[]),

@@ -17,7 +17,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._shapes import CRM
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._items import fail_with_errors, module_spec, read_and_check, validate_items
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
-    DEFAULTS, FIELD_ORDER, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, Step)
+    ACTIVATE_MAPPINGS, DEFAULTS, FIELD_ORDER, MAPPINGS, REFRESH_FIELDS, Item, ItemFailure, Kind, Step)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.field_order import (
     FieldOrder, crm_actor, order_errors, order_problems, shown_fields, unshown)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.mapping_rules import (
@@ -48,6 +48,7 @@ MAPPING_OPTIONS = dict(
 )
 
 OP_UPDATED = 'mapping updated'
+OP_ACTIVATED = 'mapping activated'
 
 
 def mapping_options():
@@ -99,6 +100,7 @@ class MappingItem(Item):
         self.order_unknown = False  # ... not readable in check mode (fields first shown in this run): the moves are predicted
         self.order_before = None    # ... their keys in rank order
         self.order = None           # ... after the run
+        self.activate_later = False  # saved inactive, activated once the steps it waits for succeeded (ActorMappings._waits)
 
 
 def mapping_item(params, index=None, errors=None, label='mappings', parent=None):
@@ -206,6 +208,10 @@ class ActorMappings(Kind):
     def catch_up(self, stage):
         if stage == MAPPINGS:
             self.run.each(self._read_pending, [item for item in self.items if item.pending and not item.blocked])
+        if stage == ACTIVATE_MAPPINGS:
+            for item in self.items:
+                if item.activate_later and item.failed:
+                    item.msg += '; so actor type %s was not activated (it stays inactive)' % item.params['actor_type']
         if stage == FIELD_ORDER:
             for item in self._ordered():
                 self._read_order(item)
@@ -214,15 +220,15 @@ class ActorMappings(Kind):
         return [item for item in self.items if item.params['erp_tab_order'] and not item.blocked and item.mapping is not None]
 
     def steps(self, stage):
-        if stage == REFRESH_FIELDS:
-            return [self._refresh_step(item) for item in self.items if item.params['refresh_fields'] and self._conn_id(item)]
-        if stage == MAPPINGS:
-            return [step for step in (self._mapping_step(item) for item in self.items if not item.blocked) if step is not None]
-        if stage == DEFAULTS:
-            return [step for item in self.items if not item.blocked and item.mapping is not None for step in self._default_steps(item)]
-        if stage == FIELD_ORDER:
-            return [step for step in (self._order_step(item) for item in self._ordered()) if step is not None]
-        return []
+        ready = [item for item in self.items if not item.blocked]
+        planners = {
+            REFRESH_FIELDS: lambda: [self._refresh_step(item) for item in self.items if item.params['refresh_fields'] and self._conn_id(item)],
+            MAPPINGS: lambda: [self._mapping_step(item) for item in ready],
+            DEFAULTS: lambda: [step for item in ready if item.mapping is not None for step in self._default_steps(item)],
+            ACTIVATE_MAPPINGS: lambda: [self._activation_step(item) for item in ready if item.activate_later],
+            FIELD_ORDER: lambda: [self._order_step(item) for item in self._ordered()],
+        }
+        return [step for step in planners[stage]() if step is not None] if stage in planners else []
 
     def _read_order(self, item):
         """The ERP tab's order, read after this run saved the mapping. In check mode the server still shows the mapping as it
@@ -313,22 +319,51 @@ class ActorMappings(Kind):
             return None
         rows = self._rows(item)
         active = item.mapping['IsActive'] if item.params['active'] is None else item.params['active']
-        changed = active != item.mapping['IsActive'] or any(
+        item.activate_later = active and not item.mapping['IsActive'] and self._waits(item)
+        flag = item.mapping['IsActive'] if item.activate_later else active
+        changed = flag != item.mapping['IsActive'] or any(
             any(new.get(k) != old.get(k) and (new.get(k) or old.get(k)) for k in ROW_KEYS) for new, old in zip(rows, item.mapping['FieldMappings']))
         if not changed:
             return None
-        payload = dict(writable(item.mapping), IsActive=active, FieldMappings=[writable(row) for row in rows])
+        return self._save_step(item, OP_UPDATED, dict(writable(item.mapping), IsActive=flag, FieldMappings=[writable(row) for row in rows]))
+
+    def _waits(self, item):
+        """Whether the activation of the actor type waits in a save of its own (ACTIVATE_MAPPINGS) for the steps after its
+        mapping: its defaults, and the list mappings of its connection. Not when nothing comes after, nor in the tenant when the
+        connection is not live now: the tenant activates a connection only after all of its mappings and list mappings
+        succeeded, so an actor type of an inactive connection synchronizes nothing before then, and a new tenant's mappings
+        cost one save each. (The ERP-tab order cannot wait: it can only be read and moved once the actor type is active.)"""
+        if item.parent is not None and not (self.connection_of(item) or {}).get('Active'):
+            return False
+        return bool(self._default_steps(item) or self._list_siblings(item))
+
+    @staticmethod
+    def _list_siblings(item):
+        """The list mappings of the item's connection (in the tenant, its connection's children that are not actor mappings)."""
+        return [child for child in item.parent.children if not isinstance(child, MappingItem)] if item.parent is not None else []
+
+    def _activation_step(self, item):
+        """The actor type activated, once its defaults and its connection's list mappings were saved: the mapping as saved (or
+        read), with IsActive set."""
+        mapping = item.final or item.mapping
+        payload = dict(writable(mapping), IsActive=True, FieldMappings=[writable(row) for row in mapping['FieldMappings']])
+        return self._save_step(item, OP_ACTIVATED, payload, requires=self._list_siblings(item),
+                               held='actor type %s was not activated (it stays inactive)' % item.params['actor_type'])
+
+    def _save_step(self, item, operation, payload, requires=(), held=None):
+        rows = payload['FieldMappings']
 
         def send():
             saved = self.api.save_actor_type_mapping(payload)
             left = [row['ErpFieldKey'] for row, want in zip(saved['FieldMappings'], rows)
                     if any((row.get(k) or False) != (want.get(k) or False) for k in ROW_KEYS)]
-            if left or bool(saved['IsActive']) != active:
+            if left or bool(saved['IsActive']) != bool(payload['IsActive']):
                 raise ItemFailure('SaveActorTypeMapping answered a mapping that differs from the one sent (%s): the server did not '
                                   'store it as asked' % (', '.join(left) or 'IsActive'), applied=True)
             return saved
 
-        return Step(item, OP_UPDATED, send, done=lambda answer: setattr(item, 'final', answer), predicted=payload, verified=True)
+        return Step(item, operation, send, done=lambda answer: setattr(item, 'final', answer), predicted=payload, verified=True,
+                    requires=requires, held=held)
 
     def _default_steps(self, item):
         rows = dict((row['ErpFieldKey'], row) for row in item.mapping['FieldMappings'])

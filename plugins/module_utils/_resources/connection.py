@@ -4,9 +4,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """ERP connections as a resource kind: read with one list call, identified by id or name, compared on the options given,
-changed by the steps deactivate -> test config -> save -> test -> (twin check) -> activate; used by erpsync_connection(s)
-and the tenant. The items and their options are in connection_items.py, the config and its secrets in
-connection_config.py, the races with other runs in connection_races.py, the modules' results in connection_results.py.
+changed by the steps deactivate -> test config -> save (activated again when it certainly saved nothing) -> test -> (twin
+check) -> activate; used by erpsync_connection(s) and the tenant. The items and their options are in connection_items.py,
+the config and its secrets in connection_config.py, the races with other runs in connection_races.py, the modules' results
+and views in connection_results.py.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
@@ -17,10 +18,11 @@ from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAP
 from ansible_collections.superoffice.crm.plugins.module_utils._items import fail_with_errors, invalid
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
     ACTIVATE, DEACTIVATE, SAVE, TEST, TWINS, UNLISTED, Code, ItemFailure, Kind, PlanError, Step)
+from ansible_collections.superoffice.crm.plugins.module_utils._resources import connection_results
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_config import ConnectionConfig
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import (
     CONNECTION_OPTIONS, ID_LIST_FIELDS, OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DEACTIVATED_FOR_CONFIG, OP_DELETED,
-    OP_REACTIVATED, OP_UPDATED, PLAIN_FIELDS, ConnectionItem, check_items, connection_facts, describe, reasons_text, same_target_errors,
+    OP_REACTIVATED, OP_UPDATED, PLAIN_FIELDS, ConnectionItem, check_items, describe, reasons_text, same_target_errors,
     warn_about_names)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_races import Races
 
@@ -30,10 +32,16 @@ class Connections(Kind):
 
     name = 'connections'
 
-    def __init__(self, run, items, exclusive=False, label='connections', planned_connectors=None):
-        """``planned_connectors``: name (lower case) -> the connector item that registers it in this run (the tenant)."""
+    def __init__(self, run, items, exclusive=False, label='connections', planned_connectors=None, unlisted_requires=None,
+                 activation_requires=None):
+        """``planned_connectors``: name (lower case) -> the connector item that registers it in this run (the tenant).
+        ``unlisted_requires``: the items that must not fail for ``exclusive`` to deactivate the unlisted connections (by
+        default the listed ones: a switch-over whose new connection failed leaves the old one live). ``activation_requires(item)``:
+        the items besides its mappings that an activation needs (the tenant's sync priority that places the connection)."""
         super().__init__(run, items)
         self.exclusive = exclusive
+        self.unlisted_requires = items if unlisted_requires is None else unlisted_requires
+        self.activation_requires = activation_requires or (lambda item: [])
         self.label = label
         self.planned_connectors = planned_connectors or {}
         self.live = []
@@ -187,15 +195,18 @@ class Connections(Kind):
             SAVE: lambda: [step for step in (self._save_step(item) for item in self.items if not item.blocked) if step is not None],
             TEST: lambda: [self._test_step(item) for item in self.items if self._tested(item)],
             TWINS: lambda: [self._twin_step(item) for item in self.items if self._created_here(item)],
-            ACTIVATE: lambda: [self._toggle_step(item, True) for item in self.items if self._activation(item)],
-            UNLISTED: lambda: [self._toggle_step(item, False) for item in self.unlisted],
+            # A connection goes live only when every step of its mappings and list mappings succeeded (never half-configured).
+            ACTIVATE: lambda: [self._toggle_step(item, True, item.children + self.activation_requires(item))
+                               for item in self.items if self._activation(item)],
+            UNLISTED: lambda: [self._toggle_step(item, False, self.unlisted_requires, 'it was not deactivated (unlisted connections stay '
+                                                 'active until the listed ones went through)') for item in self.unlisted],
         }
         return planners[stage]() if stage in planners else []
 
     def _tested(self, item):
         """test_connection: the stored connection is tested after a change, and before it is activated."""
         return (item.params['state'] == 'present' and item.params['test_connection'] and item.final is not None
-                and bool(item.operations or self._activation(item)))
+                and bool(item.operations or (self._activation(item) and not self._left_out(item))))
 
     @staticmethod
     def _created_here(item):
@@ -207,6 +218,16 @@ class Connections(Kind):
             for item in self.items:
                 if item.connector_item is not None and not item.blocked:
                     self._connector_registered(item)
+        if stage == ACTIVATE:
+            for item in self.items:
+                if not item.blocked and self._activation(item) and self._left_out(item):
+                    item.fail(item.activation_held, code=Code.HELD)
+
+    @staticmethod
+    def _left_out(item):
+        """An activation this run must not make (a run of the tenant without the part of the mappings the item gives); a
+        reactivation after a config change restores the connection as it was, on the mappings it had."""
+        return item.activation_held is not None and not (item.current or {}).get('Active')
 
     def _connector_registered(self, item):
         """A connection of a connector registered earlier in this run: now its id and field types can be known."""
@@ -242,7 +263,7 @@ class Connections(Kind):
             return False
         return self.wanted_active(item) and not item.final.get('Active')
 
-    def _toggle_step(self, item, target):
+    def _toggle_step(self, item, target, requires=(), held=None):
         record = item.final
         conn_id = record.get('ErpConnectionId')
         if target:
@@ -267,27 +288,15 @@ class Connections(Kind):
             # ... and the result shows the flag the server shows.
             item.final = dict(item.final, Active=(item.live or item.final).get('Active'))
 
-        # A connection goes live only when every step of its mappings and list mappings succeeded (never half-configured).
         return Step(item, operation, send, done, predicted=dict(record, Active=target),
-                    readback=lambda: self._readback(item, conn_id, target), needed=needed, settled=settled, fresh=True,
-                    requires=item.children if target else (), held='it was not %s (it stays inactive)' % operation)
+                    readback=lambda: self.races.toggled(item, conn_id, target), needed=needed, settled=settled, fresh=True,
+                    requires=requires, held=held or 'it was not %s (it stays inactive)' % operation)
 
     def _twin_step(self, item):
         """A connection this run created, deleted again when another run created it at the same moment with a lower id (see
         connection_races.Races._twin): needed only when the fresh list before activation shows such a twin."""
         return Step(item, OP_DELETED, lambda: self.races.delete_twin(item), done=lambda answer: self.races.twin_deleted(item),
                     needed=lambda: item.twin is not None, fresh=True, verified=True)
-
-    def _readback(self, item, conn_id, target):
-        """After an unclear toggle: the record when it shows the flag wanted, else None."""
-        record = self.api.get_connection(conn_id)
-        if record is None or record.get('Deleted'):
-            # Toggling again without knowing the flag could flip it back (a double flip): stop here.
-            raise ItemFailure('the outcome of ToggleErpConnectionActive for connection id %s was unclear, and GetConnection then '
-                              'answered %s, so whether its Active flag changed is unknown. It was not toggled again: check the '
-                              'connection before running again' % (conn_id, 'null' if record is None else 'a deleted connection'))
-        item.unclear = True
-        return record if bool(record.get('Active')) == target else None
 
     def _refusal(self, item, target, reasons):
         record = item.final
@@ -324,9 +333,15 @@ class Connections(Kind):
         whole = self.config.whole(item, record, written)
 
         def send():
-            if params['test_connection'] and whole:
-                self.config.test(item, payload['ErpConnectorId'], payload['ConfigFields'])
-            saved = self.api.save_connection(payload)
+            try:
+                if params['test_connection'] and whole:
+                    self.config.test(item, payload['ErpConnectorId'], payload['ConfigFields'])
+            except (ItemFailure, WebAPIError) as e:
+                raise self._not_saved(item, e)
+            try:
+                saved = self.api.save_connection(payload)
+            except WebAPIError as e:
+                raise self._not_saved(item, e) if e.refused else e
             if saved is None:
                 raise ItemFailure('SaveConnection answered null for connection %s: the change may not have been saved' % describe(payload))
             return saved
@@ -340,6 +355,24 @@ class Connections(Kind):
             return fresh if not changes_left and not written_left else None
 
         return Step(item, OP_UPDATED, send, done, predicted=predicted, readback=readback, verified=True)
+
+    def _not_saved(self, item, error):
+        """A save that certainly changed nothing (the test before it failed, or the server refused it) of a connection this run
+        deactivated for the change: activated again, so that production is not left down for a change that never happened.
+        After an unclear answer it stays inactive (the change may have been saved, untested)."""
+        if OP_DEACTIVATED_FOR_CONFIG not in item.operations:
+            return error
+        fields = error.fields if isinstance(error, ItemFailure) else error.result_fields()
+        text = '%s; as nothing was saved, connection %s, deactivated for the change, ' % (error.message, describe(item.final))
+        try:
+            reasons = self.api.toggle_connection_active(item.final['ErpConnectionId'])
+        except WebAPIError as e:
+            return ItemFailure(text + 'was activated again, and that failed too: %s. Check whether it is active' % e.message, fields)
+        if reasons:
+            return ItemFailure(text + 'could not be activated again: %s. It is inactive now' % reasons_text(reasons), fields)
+        item.final = dict(item.final, Active=True)
+        item.operations.append(OP_REACTIVATED)
+        return ItemFailure(text + 'was activated again', fields)
 
     def _create_step(self, item):
         params = item.params
@@ -404,38 +437,10 @@ class Connections(Kind):
     def verify(self):
         self.races.verify()
 
-    # -- views --------------------------------------------------------------------------------------------
+    # -- views (connection_results.py) ---------------------------------------------------------------------
 
     def facts(self, item):
-        """The ``connection`` result of an item, or None when it does not exist (any more)."""
-        if item.params['state'] == 'absent' or item.final is None:
-            return None
-        record = item.final
-        plain_keys = ()
-        if item.has_config and record.get('ConfigFields'):
-            try:
-                plain_keys = set(record['ConfigFields']) - self.config.secret_keys(item, record)
-            except WebAPIError:
-                pass  # cannot tell: mask every value
-        return connection_facts(record, plain_keys, item.has_config, item.config)
+        return connection_results.item_facts(self.config, item)
 
     def diff(self, item):
-        if item.params['state'] == 'absent':
-            before = self.view(item, item.current, full=True) if item.current is not None else {'state': 'absent'}
-            return dict(before=before, after={'state': 'absent'} if item.operations or item.current is None else before)
-        before = self.view(item, item.current) if item.current is not None else {'state': 'absent'}
-        after = self.view(item, item.final) if item.final is not None and (item.current is not None or item.operations) else before
-        return dict(before=before, after=after)
-
-    def view(self, item, record, full=False):
-        """The managed fields of a record for diffs, secrets masked (see ConnectionConfig.view)."""
-        facts = connection_facts(record, (), False)
-        view = dict(state='present', id=facts['id'], name=facts['name'])
-        shown = [k for k in ('description', 'active', 'all_access', 'user_group_ids', 'associate_ids') if full or item.params[k] is not None]
-        if full or item.connector_id is not None or item.connector_item is not None:
-            shown.append('connector_id')
-        for key in shown:
-            view[key] = facts[key]
-        if item.config is not None and item.has_config and not full:
-            view['config'] = self.config.view(item, record)
-        return view
+        return connection_results.item_diff(self.config, item)

@@ -152,6 +152,7 @@ class ConnectionItem(Item):
         self.unclear = False        # a write had an unclear outcome: the final read must confirm it
         self.has_mappings = False   # the tenant maps its fields in this run (its list mappings are read after that)
         self.untyped_keys = set()   # given config keys the connector's metadata does not list (accepted if the connection stores them)
+        self.activation_held = None  # why this run may not activate it (the tenant run without the part of the mappings it gives)
 
 
 def connection_item(params, index=None, errors=None, label='connections'):

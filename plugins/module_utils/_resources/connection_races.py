@@ -5,8 +5,8 @@
 
 """Connections and other runs: the API has no lock, so a run reads the connection list again before a wave of toggles or
 creates (a flag someone else flipped is not flipped twice, a connection someone else made is not made twice), finds a
-twin another run created at the same moment (its delete is a plan step of the kind), finds its own create after an
-unclear answer, and checks the list after the last write.
+twin another run created at the same moment (its delete is a plan step of the kind), finds its own create and reads a
+toggle's flag back after an unclear answer, and checks the list after the last write.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
@@ -100,6 +100,17 @@ class Races:
                               'may have made it (or, on a server that replaces a client\'s GUID, this run): check, then run again'
                               % (payload['DisplayName'], found, payload['ConnectionId'], found), code=Code.UNCLEAR)
         return None
+
+    def toggled(self, item, conn_id, target):
+        """After an unclear toggle: the record when it shows the flag wanted, else None."""
+        record = self.kind.api.get_connection(conn_id)
+        if record is None or record.get('Deleted'):
+            # Toggling again without knowing the flag could flip it back (a double flip): stop here.
+            raise ItemFailure('the outcome of ToggleErpConnectionActive for connection id %s was unclear, and GetConnection then '
+                              'answered %s, so whether its Active flag changed is unknown. It was not toggled again: check the '
+                              'connection before running again' % (conn_id, 'null' if record is None else 'a deleted connection'))
+        item.unclear = True
+        return record if bool(record.get('Active')) == target else None
 
     def verify(self):
         """After the last write, one list read: report what the server shows, and fail (honestly) what differs from it."""

@@ -3,14 +3,52 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The results of the connection modules: one entry per item, the counts, the diff by connection name, and the failure
-message that names each failed item and lists what was applied.
+"""The results of the connection modules: an item's facts and diff (secrets masked), one entry per item, the counts, the
+diff by connection name, and the failure message that names each failed item and lists what was applied.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
+from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import (
-    OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DELETED, OP_UPDATED, item_label)
+    OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DEACTIVATED_FOR_CONFIG, OP_DELETED, OP_REACTIVATED, OP_UPDATED, connection_facts, item_label)
+
+
+def item_facts(config, item):
+    """The ``connection`` result of an item, or None when it does not exist (any more); ``config``: its ConnectionConfig."""
+    if item.params['state'] == 'absent' or item.final is None:
+        return None
+    record = item.final
+    plain_keys = ()
+    if item.has_config and record.get('ConfigFields'):
+        try:
+            plain_keys = set(record['ConfigFields']) - config.secret_keys(item, record)
+        except WebAPIError:
+            pass  # cannot tell: mask every value
+    return connection_facts(record, plain_keys, item.has_config, item.config)
+
+
+def item_diff(config, item):
+    if item.params['state'] == 'absent':
+        before = record_view(config, item, item.current, full=True) if item.current is not None else {'state': 'absent'}
+        return dict(before=before, after={'state': 'absent'} if item.operations or item.current is None else before)
+    before = record_view(config, item, item.current) if item.current is not None else {'state': 'absent'}
+    after = record_view(config, item, item.final) if item.final is not None and (item.current is not None or item.operations) else before
+    return dict(before=before, after=after)
+
+
+def record_view(config, item, record, full=False):
+    """The managed fields of a record for diffs, secrets masked (see ConnectionConfig.view)."""
+    facts = connection_facts(record, (), False)
+    view = dict(state='present', id=facts['id'], name=facts['name'])
+    shown = [k for k in ('description', 'active', 'all_access', 'user_group_ids', 'associate_ids') if full or item.params[k] is not None]
+    if full or item.connector_id is not None or item.connector_item is not None:
+        shown.append('connector_id')
+    for key in shown:
+        view[key] = facts[key]
+    if item.config is not None and item.has_config and not full:
+        view['config'] = config.view(item, record)
+    return view
 
 
 def item_result(kind, item):
@@ -44,7 +82,9 @@ def summary(kind):
         updated=count(OP_UPDATED),
         deleted=count(OP_DELETED),
         activated=count(OP_ACTIVATED),
-        deactivated=count(OP_DEACTIVATED),
+        # A connection deactivated for a config change and not activated again (held, refused) is left deactivated.
+        deactivated=sum(1 for item in items if OP_DEACTIVATED in item.operations
+                        or (OP_DEACTIVATED_FOR_CONFIG in item.operations and OP_REACTIVATED not in item.operations)),
         unchanged=sum(1 for item in items if not item.changed and not item.failed),
         failed=sum(1 for item in items if item.failed),
         unlisted_deactivated=sum(1 for item in kind.unlisted if item.changed),

@@ -83,8 +83,8 @@ class PriorityItem(Item):
     """The desired order: ``params['connections']`` as given; ``targets`` once resolved (SUPEROFFICE for 0); ``known`` every
     connection the order can hold. ``current`` and ``final`` are lists of Targets, highest priority first."""
 
-    def __init__(self, entries, option):
-        super().__init__(dict(connections=list(entries or [])))
+    def __init__(self, entries, option, where=''):
+        super().__init__(dict(connections=list(entries or [])), where=where)
         self.option = option        # how messages name the list: connections (the module), sync_priority (the tenant)
         self.targets = []
         self.known = []

@@ -66,7 +66,9 @@ def tenant_items(params):
         errors += sync_priority.priority_errors(params['sync_priority'], 'sync_priority')
     if errors:
         raise invalid(errors)
-    priority = sync_priority.PriorityItem(params['sync_priority'], 'sync_priority') if params['sync_priority'] is not None else None
+    priority = None
+    if params['sync_priority'] is not None:
+        priority = sync_priority.PriorityItem(params['sync_priority'], 'sync_priority', 'sync_priority: ')
     return TenantItems(connectors, connections, mappings, lists, seconds, priority)
 
 
@@ -77,12 +79,17 @@ def connection_of(item):
 
 
 def select_parts(items, parts):
-    """Leave out the items of the parts a run does not converge (the connections stay while their mappings are converged)."""
+    """Leave out the items of the parts a run does not converge (the connections stay while their mappings are converged). A
+    connection whose mappings are left out is not activated on the ones it has (which the definition may have changed)."""
     if 'connectors' not in parts:
         items.connectors[:] = []
     if 'mappings' not in parts:
         items.mappings[:], items.lists[:] = [], []
         for item in items.connections:
+            if item.params.get('mappings') or item.params.get('list_mappings') is not None:
+                item.activation_held = ('it was not activated (it stays inactive): it gives mappings or list_mappings, which this run leaves '
+                                        'out (parts without mappings), so it would go live on the ones it has now. Run with the mappings '
+                                        'part too (the role: --tags erpsync_connections,erpsync_mappings)')
             item.children[:], item.has_mappings = [], False
     if not parts & set(['connections', 'mappings']):
         items.connections[:] = []
@@ -103,26 +110,33 @@ class Tenant:
         used |= set(ascii_int(name) for name in used if ascii_int(name) is not None)
         self.connectors = connector.Connectors(run, items.connectors, exclusive=params['connectors_exclusive'] and 'connectors' in parts,
                                                used=used, leaving=self._leaving)
-        self.connections = connection.Connections(run, items.connections, exclusive=params['connections_exclusive'],
-                                                  planned_connectors=planned)
-        self.connections.frozen = 'connections' not in parts
-        self.mappings = actor_mapping.ActorMappings(run, items.mappings, connection_of)
-        self.lists = list_mapping.ListMappings(run, items.lists, connection_of)
         self.priority = None
         if 'sync_priority' in parts and items.priority is not None:
             self.priority = sync_priority.SyncPriority(run, items.priority, self._priority_targets)
-        self.engine = self._engine(params, parts)
+        # What must go through before the run switches over (the unlisted connections deactivated, the engine's state
+        # changed), unless the user says otherwise.
+        whole = items.connections + items.mappings + items.lists + ([items.priority] if self.priority is not None else [])
+        self.connections = connection.Connections(
+            run, items.connections, exclusive=params['connections_exclusive'], planned_connectors=planned,
+            unlisted_requires=() if params['connections_exclusive_despite_failures'] else whole, activation_requires=self._placed)
+        self.connections.frozen = 'connections' not in parts
+        self.mappings = actor_mapping.ActorMappings(run, items.mappings, connection_of)
+        self.lists = list_mapping.ListMappings(run, items.lists, connection_of)
+        self.engine = self._engine(params, parts, () if params['engine_despite_failures'] else whole)
         self.kinds = [kind for kind in (self.connectors, self.connections, self.mappings, self.lists, self.priority, self.engine)
                       if kind is not None]
 
-    def _engine(self, params, parts):
+    def _engine(self, params, parts, requires):
         items = self.items
         if 'engine' not in parts or (params['engine_state'] is None and items.interval is None):
             return None
-        # The engine starts (or stops) on a configuration that went through whole, unless the user says otherwise.
-        requires = () if params['engine_despite_failures'] else items.connections + items.mappings + items.lists + (
-            [items.priority] if self.priority is not None else [])
         return Engine(self.run, params['engine_state'], items.interval, params['engine_wait'], params['engine_wait_timeout'], requires)
+
+    def _placed(self, item):
+        """A connection the sync priority places goes live only once its place is saved (else it would synchronize last)."""
+        if self.priority is None or not any(target.item is item for target in self.priority.item.targets):
+            return []
+        return [self.priority.item]
 
     def _leaving(self, record, connector):
         """The connection item that deletes the live connection ``record`` or moves it off ``connector``, else None."""

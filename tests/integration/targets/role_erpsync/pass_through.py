@@ -32,6 +32,7 @@ MODULE_VARIABLES = {
     'engine_state': 'erpsync_engine_state', 'engine_interval': 'erpsync_engine_interval', 'engine_wait': 'erpsync_engine_wait',
     'engine_wait_timeout': 'erpsync_engine_wait_timeout', 'connectors_exclusive': 'erpsync_connectors_exclusive',
     'engine_despite_failures': 'erpsync_engine_despite_failures', 'parts': 'erpsync_parts', 'sync_priority': 'erpsync_sync_priority',
+    'connections_exclusive_despite_failures': 'erpsync_connections_exclusive_despite_failures',
 }
 # Options the role computes itself rather than take from a variable.
 ROLE_COMPUTED = {'warn_unknown': '__erpsync_unknown'}

@@ -9,7 +9,7 @@
 # 2. a connection whose list mapping fails is not activated, the engine is not started, and the counts and the message
 #    agree; the next run converges it;
 # 3. tags select the parts of the plan: --tags erpsync_engine changes only the engine, the other parts' tags all
-#    but the mappings, with the same exact check mode;
+#    but the mappings (a connection whose definition gives mappings is then not activated), with the same exact check mode;
 # 4. a tag the play gives the role converges every part;
 # 5. a connector is retired with its connection in one run, check mode predicting it.
 
@@ -127,13 +127,19 @@ assert not state['connectors'] and not state['connections'] and state['engine'][
 print('tenant_truth: --tags erpsync_engine started the engine and touched nothing else')
 PYEOF
 admin DELETE /_emulator/requests
-converge no_mappings --tags erpsync_connectors,erpsync_connections,erpsync_sync_priority,erpsync_engine
-[[ "$(recap no_mappings changed)" == 1 && "$(recap no_mappings failed)" == 0 ]]
-# Everything but the mappings: the connector and the connection (live: no actor type is active yet), no mapping written.
+# Everything but the mappings: the connector and the connection are made, no mapping is written, and the connection, whose
+# definition gives mappings, is not activated on the ones it has (the run fails asking for the mappings part).
+if converge no_mappings --tags erpsync_connectors,erpsync_connections,erpsync_sync_priority,erpsync_engine; then
+    echo "the run without the mappings should not activate the connection" >&2
+    exit 1
+fi
+[[ "$(recap no_mappings changed)" == 1 && "$(recap no_mappings failed)" == 1 ]]
+grep -q 'Run with the mappings part too' "${WORK}/no_mappings.out"
 admin GET '/_emulator/requests?tenant=Nordic' | python3 -c '
 import json, sys
 methods = [r["method"] for r in json.load(sys.stdin)]
 assert "SaveErpSyncConnectorEntity" in methods and "SaveConnection" in methods, methods
+assert "ToggleErpConnectionActive" not in methods, methods
 assert not [m for m in methods if m.startswith(("SaveActorTypeMapping", "SaveDefaultValueInfo", "SaveConnectionList"))], methods'
 converge mappings_only --tags erpsync_mappings,erpsync_connections
 [[ "$(recap mappings_only changed)" == 1 && "$(recap mappings_only failed)" == 0 ]]

@@ -79,6 +79,43 @@ def test_a_default_value_is_read_and_saved_after_the_mapping(webapi, run_module)
     assert webapi.methods == ['GetAllConnections', 'GetActorTypeMapping', 'GetDefaultValueInfo', 'SaveDefaultValueInfo']
 
 
+def expect_an_activation_with_a_default(webapi):
+    current = mapping(7)
+    webapi.expect('GetAllConnections', LIST, [CONN])
+    webapi.expect('GetActorTypeMapping', CUSTOMER, current)
+    webapi.expect('GetDefaultValueInfo', {'ErpFieldId': 102}, default(102, 'Email'))
+    inactive = sent_mapping(current, Name=dict(CrmFieldKey='contact.name', SyncToCrm=True, SyncToErp=True))
+    webapi.expect('SaveActorTypeMapping', inactive, saved_mapping(inactive))
+    return inactive
+
+
+ACTIVATED_WITH_A_DEFAULT = dict(active=True, fields=[dict(erp_field='Name', crm_field='contact.name', direction='both'),
+                                                     dict(erp_field='Email', default='info@example.com')])
+
+
+def test_an_actor_type_is_activated_after_its_defaults(webapi, run_module):
+    # The fields are saved with the flag as it was, then the default, then the flag: the actor type never synchronizes
+    # without its default (one more save, only for an activation that has something to wait for).
+    inactive = expect_an_activation_with_a_default(webapi)
+    webapi.expect('SaveDefaultValueInfo', answer=default(102, 'Email', value='info@example.com'))
+    active = copy.deepcopy(inactive)
+    active['Mapping']['IsActive'] = True
+    webapi.expect('SaveActorTypeMapping', active, saved_mapping(active))
+    result = run(run_module, ACTIVATED_WITH_A_DEFAULT, diff=True)
+    assert result['operations'] == ['mapping updated', 'default of Email updated', 'mapping activated']
+    assert result['mapping']['active'] is True and result['diff']['after']['active'] is True
+
+
+def test_an_actor_type_whose_default_failed_is_not_activated(webapi, run_module):
+    expect_an_activation_with_a_default(webapi)
+    webapi.expect('SaveDefaultValueInfo', status=400, answer={'Message': 'The request is invalid.'})
+    result = run(run_module, ACTIVATED_WITH_A_DEFAULT)
+    assert result['failed'] is True and result['mapping']['active'] is False
+    assert webapi.methods.count('SaveActorTypeMapping') == 1
+    assert result['msg'].startswith('ErpSync SaveDefaultValueInfo failed: HTTP 400')
+    assert 'so actor type Customer was not activated (it stays inactive) (done before the failure: mapping updated)' in result['msg']
+
+
 def test_exclusive_fields_unmap_the_others(webapi, run_module):
     current = mapping(7, active=True, rows=[row(101, 'Name', 'contact.name', True, True), row(102, 'Email', 'contact.email', True, False)])
     webapi.expect('GetAllConnections', LIST, [CONN])

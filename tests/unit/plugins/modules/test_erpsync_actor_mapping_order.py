@@ -10,7 +10,8 @@ import pytest
 
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.modules import erpsync_actor_mapping
-from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import LIST, META, connection, listed, mapping, row, saved_mapping
+from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import (
+    LIST, META, connection, default, listed, mapping, row, saved_mapping)
 from ansible_collections.superoffice.crm.tests.unit.plugins.modules.test_erpsync_actor_mapping import sent_mapping
 
 CONN = listed(connection(7))
@@ -98,6 +99,23 @@ def test_a_field_the_same_task_shows_is_ordered_after_the_save(webapi, run_modul
     result = run(run_module, ['Email'], args=dict(fields=[dict(erp_field='Email', show_in_erp_tab=True)]))
     assert result['operations'] == ['mapping updated', 'ERP-tab order updated']
     assert result['mapping']['erp_tab_order'] == ['Email', 'Name', 'PriceList', 'Phone']
+
+
+def test_an_actor_type_activated_after_its_default_is_ordered_once_active(webapi, run_module):
+    """The ERP tab lists active actor types only, so the order of one activated after its default is read after that."""
+    current = mapping(7, rows=rows())
+    webapi.expect('GetAllConnections', LIST, [CONN])
+    webapi.expect('GetActorTypeMapping', CUSTOMER, current)
+    webapi.expect('GetDefaultValueInfo', {'ErpFieldId': 102}, default(102, 'Email'))
+    webapi.expect('SaveDefaultValueInfo', answer=default(102, 'Email', value='x'))
+    body = sent_mapping(current, active=True)
+    webapi.expect('SaveActorTypeMapping', body, saved_mapping(body))
+    webapi.expect('GetConnectionsAndDisplayFields', DISPLAY, display([('Name', 1), ('PriceList', 3), ('Phone', 4)]))
+    webapi.expect('MoveErpFieldItem', move(103), status=204)
+    webapi.expect('MoveErpFieldItem', move(103), status=204)
+    webapi.expect('GetConnectionsAndDisplayFields', DISPLAY, display([('PriceList', 1), ('Name', 2), ('Phone', 4)]))
+    result = run(run_module, ['PriceList'], args=dict(active=True, fields=[dict(erp_field='Email', default='x')]))
+    assert result['operations'] == ['default of Email updated', 'mapping activated', 'ERP-tab order updated'], result.get('msg')
 
 
 @pytest.mark.parametrize('order', [['Email'], ['Name']])

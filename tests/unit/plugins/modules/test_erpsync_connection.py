@@ -547,6 +547,57 @@ def test_reactivation_refused_after_config_change_says_it_is_inactive(webapi, ru
     assert_no_secret(result)
 
 
+def expect_a_refused_config_save(webapi, rec):
+    webapi.expect('GetAllConnections', LIST, [listed(rec)])
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
+    webapi.expect('GetConnection', by_id(7), rec)
+    webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
+    webapi.expect('SaveConnection', status=400, answer={'Message': 'The request is invalid.', 'MessageDetail': 'CompanyId unknown'})
+
+
+def test_a_refused_config_save_activates_the_connection_again(webapi, run_module):
+    # HTTP 400: the server certainly saved nothing, so the connection deactivated for the change does not stay down.
+    rec = record(7, active=True)
+    expect_a_refused_config_save(webapi, rec)
+    webapi.expect('ToggleErpConnectionActive', by_id(7), [])
+    expect_verify(webapi, rec)
+    result = run(run_module, dict(name='Visma', config={'CompanyId': '43'}))
+    assert webapi.methods == ['GetAllConnections', 'GetConfigurationFields', 'GetConnection', 'ToggleErpConnectionActive',
+                              'SaveConnection', 'ToggleErpConnectionActive', 'GetAllConnections']
+    assert result['failed'] is True
+    assert result['operations'] == ['deactivated for config change', 'reactivated']
+    assert result['connection']['active'] is True
+    assert "as nothing was saved, connection 'Visma' (id 7), deactivated for the change, was activated again" in result['msg'], result['msg']
+
+
+def test_a_refused_config_save_whose_reactivation_is_refused_says_it_is_inactive(webapi, run_module):
+    rec = record(7, active=True)
+    expect_a_refused_config_save(webapi, rec)
+    webapi.expect('ToggleErpConnectionActive', by_id(7), ['ERP system unreachable'])
+    expect_verify(webapi, dict(rec, Active=False))
+    result = run(run_module, dict(name='Visma', config={'CompanyId': '43'}))
+    assert result['failed'] is True
+    assert result['operations'] == ['deactivated for config change']
+    assert result['connection']['active'] is False
+    assert 'could not be activated again: ERP system unreachable. It is inactive now' in result['msg'], result['msg']
+
+
+def test_a_config_save_that_may_have_been_applied_leaves_the_connection_inactive(webapi, run_module):
+    # An error object in a 200 answer: the server may have failed part-way, so the connection is not activated on a config
+    # that may have been saved untested.
+    rec = record(7, active=True)
+    webapi.expect('GetAllConnections', LIST, [listed(rec)])
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
+    webapi.expect('GetConnection', by_id(7), rec)
+    webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
+    webapi.expect('SaveConnection', answer={'Error': True, 'ErrorType': 'SoException', 'ErrorMessage': 'connector failed'})
+    expect_verify(webapi, dict(rec, Active=False))
+    result = run(run_module, dict(name='Visma', config={'CompanyId': '43'}))
+    assert result['failed'] is True
+    assert result['operations'] == ['deactivated for config change']
+    assert webapi.methods.count('ToggleErpConnectionActive') == 1
+
+
 def test_deactivation(webapi, run_module):
     rec = record(7, active=True)
     webapi.expect('GetAllConnections', LIST, [listed(rec)])

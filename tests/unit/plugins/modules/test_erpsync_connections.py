@@ -182,6 +182,19 @@ def test_exclusive_with_empty_list_deactivates_every_active_connection(webapi, r
     assert result['unlisted_deactivated'] == [{'id': 1, 'name': 'A'}]
 
 
+def test_exclusive_leaves_the_unlisted_live_when_a_listed_connection_failed(webapi, run_module):
+    # A switch-over whose new connection could not be activated keeps the old one live: no connection active at all is worse.
+    recs = [record(1, 'New', active=False), record(2, 'Old', active=True)]
+    webapi.expect('GetAllConnections', LIST, [listed(r) for r in recs])
+    webapi.expect('ToggleErpConnectionActive', by_id(1), ['Mandatory field Customer.Name has no sync direction'])
+    result = run(run_module, dict(connections=[dict(name='New', active=True)], exclusive=True))
+    assert result['failed'] is True and result['changed'] is False
+    assert webapi.methods == ['GetAllConnections', 'ToggleErpConnectionActive']
+    assert result['unlisted_deactivated'] == []
+    held = "it was not deactivated (unlisted connections stay active until the listed ones went through), because connections[0] ('New') failed"
+    assert result['unlisted_failed'] == [{'id': 2, 'name': 'Old', 'msg': held}]
+
+
 def test_one_failing_item_does_not_stop_the_others(webapi, run_module):
     recs = [record(1, 'A'), record(2, 'B'), record(3, 'C', active=True)]
     webapi.expect('GetAllConnections', LIST, [listed(r) for r in recs])

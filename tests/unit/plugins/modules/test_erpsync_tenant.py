@@ -255,3 +255,47 @@ def test_an_unlisted_connector_a_live_connection_uses_is_left_with_a_warning(web
     assert [c['operations'] for c in result['connectors']] == [['deleted']]
     assert any("unlisted connector 'Used' (id 1): it is left registered: connector 'Used' (id 1) cannot be deleted: connections 'Kept' "
                "(id 5) use it" in w for w in result['warnings'])
+
+
+def expect_customer_activated_on_a_live_connection(webapi):
+    """Customer of the active connection 9 goes from inactive to active, with a default and a list mapping: the mapping is saved
+    inactive, then the default and the list mapping, and only then is the actor type activated (one more save)."""
+    current = mapping(9, rows=[row(101, 'Name', access='Mandatory'), row(102, 'Email'), row(103, 'PriceList', list_reference='table=category')])
+    webapi.expect('GetAllConnections', LIST, [listed(dict(NEW, Active=True))])
+    webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 9, 'ActorType': 'Customer'}, current)
+    webapi.expect('GetDefaultValueInfo', {'ErpFieldId': 102}, default(102, 'Email'))
+    inactive = {'Mapping': dict((k, v) for k, v in copy.deepcopy(current).items() if k not in META)}
+    inactive['Mapping']['FieldMappings'] = [dict((k, v) for k, v in r.items() if k not in META) for r in inactive['Mapping']['FieldMappings']]
+    inactive['Mapping']['FieldMappings'][0].update(CrmFieldKey='contact.name', SyncToCrm=True, SyncToErp=True)
+    webapi.expect('SaveActorTypeMapping', inactive, saved_mapping(inactive))
+    webapi.expect('SaveDefaultValueInfo', answer=default(102, 'Email', value='info@example.com'))
+    webapi.expect('GetConnectionListMappings', {'ErpConnectionId': 9}, list_container(9, [list_entry(103, 'PriceList', {'A': None})]))
+    webapi.expect('GET https://crm.example.com/SuperOffice/api/v1/MDOList/category', answer=[mdo_item(1, 'A customer')], query={'flat': 'true'})
+    active = copy.deepcopy(inactive)
+    active['Mapping']['IsActive'] = True
+    return active
+
+
+def test_an_actor_type_of_a_live_connection_is_activated_after_its_default_and_list_mappings(webapi, run_module):
+    active = expect_customer_activated_on_a_live_connection(webapi)
+    planned = list_container(9, [list_entry(103, 'PriceList', {'A': {'Id': 1, 'Name': 'A customer'}})])
+    webapi.expect('SaveConnectionListMappings', {'ListMapping': strip_metadata(planned)}, planned)
+    webapi.expect('SaveActorTypeMapping', active, saved_mapping(active))
+    result = run_module(erpsync_tenant.main, dict(connections=[dict(CONNECTION, active=None, config=None, connector=None)]))
+    assert 'failed' not in result, result.get('msg')
+    assert webapi.methods == ['GetAllConnections', 'GetActorTypeMapping', 'GetDefaultValueInfo', 'SaveActorTypeMapping', 'SaveDefaultValueInfo',
+                              'GetConnectionListMappings', 'GET https://crm.example.com/SuperOffice/api/v1/MDOList/category',
+                              'SaveConnectionListMappings', 'SaveActorTypeMapping']
+    assert result['connections'][0]['mappings'][0]['operations'] == ['mapping updated', 'default of Email updated', 'mapping activated']
+    assert result['connections'][0]['mappings'][0]['mapping']['active'] is True
+
+
+def test_an_actor_type_of_a_live_connection_stays_inactive_when_its_list_mapping_fails(webapi, run_module):
+    expect_customer_activated_on_a_live_connection(webapi)
+    webapi.expect('SaveConnectionListMappings', answer=None, status=400)
+    result = run_module(erpsync_tenant.main, dict(connections=[dict(CONNECTION, active=None, config=None, connector=None)]))
+    assert result['failed'] is True
+    assert webapi.methods.count('SaveActorTypeMapping') == 1
+    entry = result['connections'][0]['mappings'][0]
+    assert entry['operations'] == ['mapping updated', 'default of Email updated'] and entry['mapping']['active'] is False
+    assert entry['msg'] == 'actor type Customer was not activated (it stays inactive), because connections[0].list_mappings failed'

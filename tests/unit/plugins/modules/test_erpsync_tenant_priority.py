@@ -101,3 +101,39 @@ def test_a_run_without_the_part_leaves_the_order_alone(webapi, run_module):
     result = run_module(erpsync_tenant.main, dict(connections=[dict(name='SAP')], sync_priority=['SAP'], parts=['connections']))
     assert result['changed'] is False and 'sync_priority' not in result
     assert webapi.methods == ['GetAllConnections']
+
+
+def expect_placed_before_going_live(webapi):
+    """A new connection to go live, placed first: its place is saved before it is activated."""
+    expect_create(webapi)
+    webapi.expect(MDO_PRIORITY, answer=ranked(SAP), query=BY_RANK)
+    webapi.expect('SaveConnection', answer=NEW)
+    webapi.expect('GetAllConnections', LIST, [SAP, listed(NEW)])            # fresh before going on: no twin another run made
+    webapi.expect(MDO_PRIORITY, answer=ranked(SAP, NEW), query=BY_RANK)    # the inactive new one is listed
+    return dict(connections=[dict(CREATE, active=True)], sync_priority=['Fortnox prod', 0])
+
+
+def test_a_new_connection_goes_live_once_its_place_is_saved(webapi, run_module):
+    args = expect_placed_before_going_live(webapi)
+    webapi.expect('SaveErpConnectionSyncPriorities', {'ErpConnectionIds': [9, 0, 3]}, True)
+    webapi.expect('GetAllConnections', LIST, [SAP, listed(NEW)])            # fresh before the flip (the order was written since)
+    webapi.expect('ToggleErpConnectionActive', {'ErpConnectionId': 9}, [])
+    webapi.expect('GetAllConnections', LIST, [SAP, listed(dict(NEW, Active=True))])
+    webapi.expect(MDO_PRIORITY, answer=ranked(NEW, SAP), query=BY_RANK)
+    result = run_module(erpsync_tenant.main, args)
+    assert 'failed' not in result, result.get('msg')
+    assert result['connections'][0]['operations'] == ['created', 'activated']
+    assert webapi.methods.index('SaveErpConnectionSyncPriorities') < webapi.methods.index('ToggleErpConnectionActive')
+
+
+def test_a_new_connection_whose_place_was_not_saved_stays_inactive(webapi, run_module):
+    args = expect_placed_before_going_live(webapi)
+    webapi.expect('SaveErpConnectionSyncPriorities', {'ErpConnectionIds': [9, 0, 3]}, False)
+    webapi.expect('GetAllConnections', LIST, [SAP, listed(NEW)])            # the created one confirmed
+    result = run_module(erpsync_tenant.main, args)
+    assert result['failed'] is True
+    assert 'ToggleErpConnectionActive' not in webapi.methods
+    entry = result['connections'][0]
+    assert entry['operations'] == ['created'] and entry['connection']['active'] is False
+    assert entry['msg'] == 'it was not activated (it stays inactive), because sync_priority failed'
+    assert result['sync_priority']['msg'].startswith('SaveErpConnectionSyncPriorities answered false')
