@@ -326,7 +326,7 @@ class Connections(Kind):
         def send():
             if params['test_connection'] and whole:
                 self.config.test(item, payload['ErpConnectorId'], payload['ConfigFields'])
-            saved = self.api.save_connection(payload)
+            saved = self.api.save_connection(payload, item.current['ErpConnectionId'])
             if saved is None:
                 raise ItemFailure('SaveConnection answered null for connection %s: the change may not have been saved' % describe(payload))
             return saved
@@ -364,7 +364,7 @@ class Connections(Kind):
         def send():
             if params['test_connection']:
                 self.config.test(item, item.connector_id, payload['ConfigFields'])
-            saved = self.api.save_connection(payload)
+            saved = self.api.save_connection(payload, 0)
             if saved is None or not saved.get('ErpConnectionId'):
                 raise ItemFailure('SaveConnection answered without a connection id: the connection %r may not have been '
                                   'created; check the tenant before running again' % payload['DisplayName'])

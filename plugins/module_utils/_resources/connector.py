@@ -283,7 +283,7 @@ class Connectors(Kind):
         def send():
             if 'URL' in changes and params['test_url']:
                 self._test_url(item, entity['URL'])
-            return self.api.save_connector_entity(entity)
+            return self.api.save_connector_entity(entity, item.current['ErpConnectorId'])
 
         return Step(item, OP_UPDATED, send, done=lambda answer: self._done(item, answer), predicted=entity, verified=True)
 
@@ -297,7 +297,7 @@ class Connectors(Kind):
             entity = dict(writable(self.api.create_default_connector_entity()), DisplayName=params['name'], URL=predicted['URL'],
                           ErpConnectorId=0)
             known = set(c['Id'] for c in self.api.get_connectors())
-            saved = self.api.save_connector_entity(entity)
+            saved = self.api.save_connector_entity(entity, 0)
             if not saved.get('ErpConnectorId'):
                 raise ItemFailure('SaveErpSyncConnectorEntity answered without a connector id: connector %r may not have been '
                                   'created; check the tenant before running again' % params['name'])
