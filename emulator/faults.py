@@ -19,6 +19,10 @@ from .wire import DROP, ECHO_ENCODINGS, Response
 KINDS = ('status', 'html', 'drop_after_apply', 'drop_before_apply', 'delay', 'null', 'garbage', 'reflect', 'wrong_id')
 GARBAGE_FORMS = ('bytes', 'truncated', 'empty')
 WRONG_ID_MODES = ('answer', 'record', 'call')
+# The members that name the object of a call, by kind of object (the connection's first: a SaveConnection's Connection also
+# names its connector, a mapping's rows their fields); wrong_id swaps the first kind a request or an answer has.
+ID_KINDS = (('erpconnectionid', 'erpsyncconnectionid'), ('erpsyncconnectorentityid', 'erpsyncconnectorid', 'erpconnectorid'),
+            ('erpfieldid',))
 MAX_DELAY = 30.0
 # Keys each kind takes besides method, kind and count (a key another kind takes is refused, so a typo cannot pass silently).
 _KIND_KEYS = {
@@ -132,7 +136,8 @@ def _parse_twin(raw, method, kind):
 def _parse_wrong_id(raw):
     other = raw.get('id')
     if isinstance(other, bool) or not isinstance(other, int) or other < 1:
-        raise DataError('wrong_id needs "id": the positive connection id the answer (or the call) is given instead')
+        raise DataError('wrong_id needs "id": the positive id (of a connection, a connector or an ERP field) the answer (or the '
+                        'call) is given instead')
     mode = raw.get('mode', 'answer')
     if mode not in WRONG_ID_MODES:
         raise DataError('wrong_id mode must be one of %s' % ', '.join(WRONG_ID_MODES))
@@ -169,11 +174,12 @@ def fire_fault(tenant, method_name, exchange, params=None):
 def before_call(rule, tenant, method, params):
     """What an after-apply rule does before the call runs; returns the params to run it with.
 
-    ``wrong_id`` in mode ``call`` sends the call to the other connection (a server or proxy mixing up requests);
+    ``wrong_id`` in mode ``call`` sends the call to the other object (a server or proxy mixing up requests);
     a ``twin`` made ``before`` is saved first, as an admin creating the same connection by hand a moment earlier.
     """
     if rule['kind'] == 'wrong_id' and rule['mode'] == 'call' and isinstance(params, dict):
-        params = _with_connection_id(params, rule['id'])
+        params = copy.deepcopy(params)
+        _swap_id(params, rule['id'])
     if rule.get('twin') == 'before':
         _save_twin(rule, tenant, params)
     return params
@@ -184,11 +190,8 @@ def after_call(rule, tenant, method, params, result):
     if rule.get('twin') == 'after':
         _save_twin(rule, tenant, params)
     if rule['kind'] == 'wrong_id' and rule['mode'] == 'answer' and isinstance(result, dict):
-        result = dict(result)
-        for key in ('ErpConnectionId', 'ErpConnectorId'):
-            if key in result:  # a connection answer carries both: only the connection's id is swapped
-                result[key] = rule['id']
-                break
+        result = copy.deepcopy(result)
+        _swap_id(result, rule['id'])
     if rule['kind'] == 'wrong_id' and rule['mode'] == 'record':
         result = tenant.call(find_method('GetConnection'), {'ErpConnectionId': rule['id']})
     return result
@@ -206,14 +209,16 @@ def after_response(rule, response):
     return response
 
 
-def _with_connection_id(params, other):
-    params = copy.deepcopy(params)
-    connection = lookup(params, 'Connection')
-    target = connection if isinstance(connection, dict) else params
-    for key in list(target):
-        if key.lower() in ('erpconnectionid', 'erpsyncconnectionid'):
-            target[key] = other
-    return params
+def _swap_id(obj, other):
+    """Gives the object a request or an answer is about (its first kind of ID_KINDS, at the top or in the carrier it wraps:
+    Connection, Mapping, ...) the id ``other``, in place."""
+    carriers = [obj] + [value for value in obj.values() if isinstance(value, dict)]
+    for names in ID_KINDS:
+        found = [(carrier, key) for carrier in carriers for key in carrier if key.lower() in names]
+        for carrier, key in found:
+            carrier[key] = other
+        if found:
+            return
 
 
 def _save_twin(rule, tenant, params):

@@ -11,8 +11,8 @@ Private to this collection (the leading underscore): its interface may change wi
 
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._shapes import (
-    ACTOR_MAPPING, CONNECTION, CONNECTION_DATA, CONNECTOR_ENTITY, DEFAULT_VALUE, ENGINE, FIELD_METADATA, LIST_CONTAINER, LIST_ITEM,
-    MDO_ITEM, PLUGIN_RESPONSE, SUMMARY, Opt)
+    ACTOR_MAPPING, CONNECTION, CONNECTION_DATA, CONNECTOR_ENTITY, DEFAULT_VALUE, ENGINE, ERP_ACTOR_TYPES, FIELD_METADATA, LIST_CONTAINER,
+    LIST_ITEM, MDO_ITEM, PLUGIN_RESPONSE, SUMMARY, Opt, enum_name)
 from ansible_collections.superoffice.crm.plugins.module_utils._values import ascii_int, is_secret_type, seconds_to_timespan
 
 # Carrier metadata the server sends but never takes back.
@@ -24,19 +24,36 @@ CARRIER_METADATA = ('TableRight', 'FieldProperties')
 READ = SET = True
 ONCE = False
 
+# What an answer is about, declared beside each call below as ``about``: the members that name the object asked for, checked
+# by about_asked. Every answer the Swagger gives a primary key (and an actor mapping its ERP actor type) carries it, also for
+# an object never saved: see each call. Answers that name no object (GetConfigurationFields, GetErpSyncConnectionSummary,
+# scalars) cannot be checked; GetConnectionsAndDisplayFields lists every connection, each checked by field_order.shown_fields.
+ENUM_MEMBERS = {'ActorTypeErp': ERP_ACTOR_TYPES}
+
 
 def writable(carrier):
     """A carrier as it is sent back: without the read-only metadata."""
     return {k: v for k, v in carrier.items() if k not in CARRIER_METADATA}
 
 
-def same_object(method, sent, answer, key):
-    """A write's answer about the object it was sent for: an answer that carries another id (a proxy or a confused server
-    mixing up objects) is an error, so that nothing more is written on the strength of it. ``sent`` 0 creates: any id."""
-    if sent and isinstance(answer, dict) and answer.get(key) != sent:
-        raise WebAPIError('ErpSync %s was sent for %s %s and answered with %s %s: the server may have written to another '
-                          'object than the one sent, so nothing more is written for it. Check both objects before running again'
-                          % (method, key, sent, key, answer.get(key)), method=method)
+def about_asked(method, about, answer):
+    """An answer about the object it was asked for: each member ``about`` names (a primary key, the actor type) as asked. An
+    answer about another object (a confused server, a proxy mixing up requests) is an error, so that nothing is written on the
+    strength of it; an asked 0 (a save that creates) takes any id. A null answer is left to the caller (an unknown id)."""
+    if not isinstance(answer, dict):
+        return answer
+    for key, asked in about.items():
+        answered = enum_name(answer.get(key), ENUM_MEMBERS.get(key, ()))
+        if not asked or answered == asked:
+            continue
+        other = '%s %s' % (key, answered if isinstance(answered, int) else repr(answered))  # tenant text, shown inert
+        if method.startswith('Get'):
+            raise WebAPIError('ErpSync %s was asked about %s %s and answered about %s: the server or a proxy in between mixed up two '
+                              'objects. Nothing was written on the strength of it; run again once the server answers about the object '
+                              'asked for' % (method, key, asked, other), method=method)
+        raise WebAPIError('ErpSync %s was sent for %s %s and answered about %s: the server or a proxy in between mixed up two objects, '
+                          'and it may have written to %s instead. Nothing more is written for it; check both before running again'
+                          % (method, key, asked, other, other), method=method)
     return answer
 
 
@@ -53,8 +70,8 @@ class ErpSyncAPI:
         self._connectors = None
         self._field_metadata = {}
 
-    def call(self, method, body=None, **kwargs):
-        return self.client.call(method, body, **kwargs)
+    def call(self, method, body=None, about=None, **kwargs):
+        return about_asked(method, about or {}, self.client.call(method, body, **kwargs))
 
     # Engine
     def get_engine_status(self):
@@ -71,14 +88,17 @@ class ErpSyncAPI:
         return self.call('GetAllConnections', {'IncludeDeleted': bool(include_deleted)}, expect=[CONNECTION], repeatable=READ)
 
     def get_connection(self, connection_id):
-        """The connection, or None when the server does not know the id (agents answer 200 ``null``)."""
-        return self.call('GetConnection', {'ErpConnectionId': int(connection_id)}, expect=CONNECTION, null_ok=True, repeatable=READ)
+        """The connection, or None when the server does not know the id (agents answer 200 ``null`` for an unknown id:
+        superoffice-erpsync-api.md, error behaviour; so a record with another id, 0 too, is about another object)."""
+        return self.call('GetConnection', {'ErpConnectionId': int(connection_id)}, expect=CONNECTION, null_ok=True, repeatable=READ,
+                         about={'ErpConnectionId': int(connection_id)})
 
-    def save_connection(self, connection):
+    def save_connection(self, connection, connection_id):
+        """``connection_id``: the connection the item is about (0 creates), against which the answer is checked."""
         # Never repeated blindly: id 0 creates one more connection each time, and an update sent again after the engine moved
         # the sync cursor (MostRecentTimestamp) would set it back. After an unclear answer the caller reads and decides.
-        saved = self.call('SaveConnection', {'Connection': connection}, expect=CONNECTION, repeatable=ONCE)
-        return same_object('SaveConnection', connection.get('ErpConnectionId'), saved, 'ErpConnectionId')
+        return self.call('SaveConnection', {'Connection': connection}, expect=CONNECTION, repeatable=ONCE,
+                         about={'ErpConnectionId': int(connection_id)})
 
     def delete_connection(self, connection_id):
         return self.call('DeleteConnection', {'ErpConnectionId': int(connection_id)}, repeatable=SET)
@@ -139,8 +159,9 @@ class ErpSyncAPI:
         raise ValueError('connector %r is not known to this tenant. Known connectors: %s' % (connector, known))
 
     def get_connector_entity(self, connector_id):
+        # A new entity comes from CreateDefaultErpSyncConnectorEntity (id 0); an unknown id reads null (as GetConnection).
         return self._url_known(self.call('GetErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)},
-                                         expect=CONNECTOR_ENTITY, null_ok=True, repeatable=READ))
+                                         expect=CONNECTOR_ENTITY, null_ok=True, repeatable=READ, about={'ErpConnectorId': int(connector_id)}))
 
     def _url_known(self, entity):
         """An entity whose URL's secrets (credentials, key-like parameters) the run's Secrets now mask in any text."""
@@ -151,11 +172,11 @@ class ErpSyncAPI:
     def create_default_connector_entity(self):
         return self._url_known(self.call('CreateDefaultErpSyncConnectorEntity', expect=CONNECTOR_ENTITY, repeatable=READ))
 
-    def save_connector_entity(self, entity):
+    def save_connector_entity(self, entity, connector_id):
+        """``connector_id``: the connector the item is about (0 creates), against which the answer is checked."""
         # The body is the entity itself (no request wrapper); id 0 creates a connector.
-        saved = self.call('SaveErpSyncConnectorEntity', writable(entity), expect=CONNECTOR_ENTITY,
-                          repeatable=SET if entity.get('ErpConnectorId') else ONCE)  # id 0 creates
-        return same_object('SaveErpSyncConnectorEntity', entity.get('ErpConnectorId'), self._url_known(saved), 'ErpConnectorId')
+        return self._url_known(self.call('SaveErpSyncConnectorEntity', writable(entity), expect=CONNECTOR_ENTITY,
+                                         repeatable=SET if connector_id else ONCE, about={'ErpConnectorId': int(connector_id)}))
 
     def delete_connector_entity(self, connector_id):
         return self.call('DeleteErpSyncConnectorEntity', query={'erpSyncConnectorEntityId': int(connector_id)}, repeatable=SET)
@@ -170,26 +191,35 @@ class ErpSyncAPI:
     def update_connection_fields(self, connection_id):
         return self.call('UpdateConnectionFields', {'ErpConnectionId': int(connection_id)}, expect=bool, repeatable=SET)
 
+    # The mapping of one connection and ERP actor type ("connection+actor type = unique key", Swagger), also one never saved.
     def get_actor_type_mapping(self, connection_id, actor_type):
-        return self.call('GetActorTypeMapping', {'ErpConnectionId': int(connection_id), 'ActorType': actor_type}, expect=ACTOR_MAPPING, repeatable=READ)
+        return self.call('GetActorTypeMapping', {'ErpConnectionId': int(connection_id), 'ActorType': actor_type}, expect=ACTOR_MAPPING, repeatable=READ,
+                         about={'ErpConnectionId': int(connection_id), 'ActorTypeErp': actor_type})
 
-    def save_actor_type_mapping(self, mapping):
-        saved = self.call('SaveActorTypeMapping', {'Mapping': writable(mapping)}, expect=ACTOR_MAPPING, repeatable=SET)
-        return same_object('SaveActorTypeMapping', mapping.get('ErpConnectionId'), saved, 'ErpConnectionId')
+    def save_actor_type_mapping(self, mapping, connection_id, actor_type):
+        return self.call('SaveActorTypeMapping', {'Mapping': writable(mapping)}, expect=ACTOR_MAPPING, repeatable=SET,
+                         about={'ErpConnectionId': int(connection_id), 'ActorTypeErp': actor_type})
 
+    # A default value is kept on the ERP field's own row (SuperOffice's table docs, ErpField: HasFirstSyncDefaultValue,
+    # PromptUser, Mandatory, ...; ErpSyncDefaultValue.ErpFieldId is its primary key, Swagger), so the answer carries the
+    # field's id also for a default never saved.
     def get_default_value(self, field_id):
-        return self.call('GetDefaultValueInfo', {'ErpFieldId': int(field_id)}, expect=DEFAULT_VALUE, repeatable=READ)
+        return self.call('GetDefaultValueInfo', {'ErpFieldId': int(field_id)}, expect=DEFAULT_VALUE, repeatable=READ,
+                         about={'ErpFieldId': int(field_id)})
 
-    def save_default_value(self, default):
-        saved = self.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': writable(default)}, expect=DEFAULT_VALUE, repeatable=SET)
-        return same_object('SaveDefaultValueInfo', default.get('ErpFieldId'), saved, 'ErpFieldId')
+    def save_default_value(self, default, field_id):
+        return self.call('SaveDefaultValueInfo', {'ErpSyncDefaultValue': writable(default)}, expect=DEFAULT_VALUE, repeatable=SET,
+                         about={'ErpFieldId': int(field_id)})
 
+    # "The listmappings for the specified connection" (Swagger; ErpConnectionId its primary key): its id also when it maps
+    # no list field.
     def get_list_mappings(self, connection_id):
-        return self.call('GetConnectionListMappings', {'ErpConnectionId': int(connection_id)}, expect=LIST_CONTAINER, repeatable=READ)
+        return self.call('GetConnectionListMappings', {'ErpConnectionId': int(connection_id)}, expect=LIST_CONTAINER, repeatable=READ,
+                         about={'ErpConnectionId': int(connection_id)})
 
-    def save_list_mappings(self, container):
-        saved = self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER, repeatable=SET)
-        return same_object('SaveConnectionListMappings', container.get('ErpConnectionId'), saved, 'ErpConnectionId')
+    def save_list_mappings(self, container, connection_id):
+        return self.call('SaveConnectionListMappings', {'ListMapping': container}, expect=LIST_CONTAINER, repeatable=SET,
+                         about={'ErpConnectionId': int(connection_id)})
 
     def mdo_list(self, name, additional=None):
         """The items of an MDO list (``GET api/v1/MDOList/{name}?flat=true``, REST only): a CRM list's items to find them by

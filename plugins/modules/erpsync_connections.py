@@ -131,7 +131,9 @@ options:
               connection is tested with C(TestConnectionById), and it is not activated when that fails. When a stored
               Password-type value reads blank and is not given again, the config cannot be tested whole, so only the
               test after the save is made. An activation alone is tested with C(TestConnectionById).
-            - The tests are not run in check mode, nor when nothing changed.
+            - The tests are not run when nothing changed, nor in check mode (a new connection is not saved there, and the
+              test after a save needs the saved connection); so with this option a real run may fail where check mode
+              predicted success.
           type: bool
           default: false
   exclusive:

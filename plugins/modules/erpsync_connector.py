@@ -18,7 +18,8 @@ description:
   - A new connector is made as the admin screen makes it, from the server's default entity
     (C(CreateDefaultErpSyncConnectorEntity)), saved with id V(0) (C(SaveErpSyncConnectorEntity)).
   - Before a connector is registered, or moved to another address, C(TestConnectorUrl) must answer C(NoError) (unless
-    O(test_url=false)); any other answer fails the task with its meaning and nothing is saved.
+    O(test_url=false)); any other answer fails the task with its meaning and nothing is saved. It is asked before any
+    write, in check mode too (it changes nothing).
   - A connector is deleted only when C(CanDeleteErpSyncConnectorEntity) answers C(NoError). It is asked before any write, in
     check mode too. A connector that connections still use is not deleted, and the task fails naming them (in check mode
     as well). To retire a connector with its connections in one task, use M(superoffice.crm.erpsync_tenant) (or the role),
@@ -62,13 +63,13 @@ options:
   test_url:
     description:
       - Ask the server to reach the connector service (C(TestConnectorUrl)) before registering the connector or moving it to
-        another address, and save nothing unless it answers C(NoError).
+        another address, and save nothing unless it answers C(NoError). Asked while planning, in check mode too.
       - Set to V(false) to register a connector whose service is not reachable yet.
     type: bool
     default: true
 notes:
   - Check mode and diff mode predict exactly what a real run does (a connector that would be registered has
-    RV(connector.id=null)); nothing is written in check mode, and the URL test is not run.
+    RV(connector.id=null)); nothing is written in check mode, and the URL test is made as in a real run.
 seealso:
   - module: superoffice.crm.erpsync_connector_info
   - module: superoffice.crm.erpsync_connection

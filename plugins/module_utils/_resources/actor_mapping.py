@@ -354,7 +354,7 @@ class ActorMappings(Kind):
         rows = payload['FieldMappings']
 
         def send():
-            saved = self.api.save_actor_type_mapping(payload)
+            saved = self.api.save_actor_type_mapping(payload, self._conn_id(item), item.params['actor_type'])
             left = [row['ErpFieldKey'] for row, want in zip(saved['FieldMappings'], rows)
                     if any((row.get(k) or False) != (want.get(k) or False) for k in ROW_KEYS)]
             if left or bool(saved['IsActive']) != bool(payload['IsActive']):
@@ -385,7 +385,7 @@ class ActorMappings(Kind):
             if wanted.get('ErpFieldId') is None:
                 # A connection created in this run: its field ids are known now.
                 wanted['ErpFieldId'] = rows[erp_field]['ErpFieldId']
-            return self.api.save_default_value(wanted)
+            return self.api.save_default_value(wanted, rows[erp_field]['ErpFieldId'])
         return send
 
     @staticmethod

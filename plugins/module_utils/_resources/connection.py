@@ -339,7 +339,7 @@ class Connections(Kind):
             except (ItemFailure, WebAPIError) as e:
                 raise self._not_saved(item, e)
             try:
-                saved = self.api.save_connection(payload)
+                saved = self.api.save_connection(payload, item.current['ErpConnectionId'])
             except WebAPIError as e:
                 raise self._not_saved(item, e) if e.refused else e
             if saved is None:
@@ -397,7 +397,7 @@ class Connections(Kind):
         def send():
             if params['test_connection']:
                 self.config.test(item, item.connector_id, payload['ConfigFields'])
-            saved = self.api.save_connection(payload)
+            saved = self.api.save_connection(payload, 0)
             if saved is None or not saved.get('ErpConnectionId'):
                 raise ItemFailure('SaveConnection answered without a connection id: the connection %r may not have been '
                                   'created; check the tenant before running again' % payload['DisplayName'])

@@ -121,6 +121,7 @@ class Races:
                                'writes answered' % e.message)
             return
         by_id = self.index(records)
+        strays = self._strays(by_id)
         for item in self.kind.items + self.kind.unlisted:
             if not item.operations or item.final is None:
                 continue
@@ -130,17 +131,51 @@ class Races:
                           % (describe(item.final), ', '.join(item.operations)), code=Code.RACE)
                 continue
             item.final = dict(item.final, **{k: v for k, v in live.items() if k != 'ConfigFields'})
-            self._check_flag(item, live)
+            self._check_flag(item, live, strays)
+        if strays:
+            self._name_strays(strays)
 
-    def _check_flag(self, item, live):
+    def _strays(self, by_id):
+        """The live connections whose Active flag changed since the list read at the start to one no item of this run wanted
+        (a connection no item names keeps its flag): a toggle the server or a proxy applied to another connection than the one
+        sent, or another run's or an admin's."""
+        wanted = dict(((item.final or item.current).get('ErpConnectionId'), False if item.unlisted else self.kind.wanted_active(item))
+                      for item in self.kind.items + self.kind.unlisted if (item.final or item.current) and item.params['state'] == 'present')
+        flipped = [(before, by_id.get(before['ErpConnectionId'])) for before in self.kind.live]
+        return [(before, now) for before, now in flipped if now is not None and bool(now.get('Active')) != bool(before.get('Active'))
+                and bool(now.get('Active')) != wanted.get(now['ErpConnectionId'], bool(before.get('Active')))]
+
+    def _name_strays(self, strays):
+        """Every item whose toggle may have landed on a stray fails naming the strays; with no toggle sent, a warning names them."""
+        text, them = stray_text(strays), 'it' if len(strays) == 1 else 'them'
+        toggled = [item for item in self.kind.items + self.kind.unlisted if any(op in item.operations for op in TOGGLES)]
+        for item in toggled:
+            item.fail('%s: a toggle of this run (of %s) may have landed on %s (a server or a proxy in between mixing up requests), or '
+                      'another run or an admin toggled %s. Nothing was toggled back: check %s before running again'
+                      % (text, describe(item.final), them, them, them), code=Code.FAILED)
+        if not toggled:
+            self.kind.run.warn('%s (this run toggled no connection)' % text)
+
+    def _check_flag(self, item, live, strays):
         wanted = self.kind.wanted_active(item) if not item.unlisted else False
         if not any(op in item.operations for op in TOGGLES) or bool(live.get('Active')) == wanted:
             return
         state = 'active' if live.get('Active') else 'inactive'
-        if item.unclear:
+        if strays:
+            item.fail('ToggleErpConnectionActive reported success, but connection %s is %s now, and %s: the server or a proxy in '
+                      'between may have toggled the other connection instead. Nothing was toggled again: check both before running '
+                      'again' % (describe(item.final), state, stray_text(strays)), code=Code.FAILED)
+        elif item.unclear:
             item.fail('an unclear ToggleErpConnectionActive was applied late or twice: connection %s is now %s. It was '
                       'not toggled again; run again to converge it' % (describe(item.final), state), code=Code.UNCLEAR)
         else:
             item.fail('ToggleErpConnectionActive reported success, but connection %s is %s now: another run (from another '
                       'controller; the API has no lock) may have toggled it at the same moment. Run again to converge it'
                       % (describe(item.final), state), code=Code.RACE)
+
+
+def stray_text(strays):
+    """Connections whose Active flag changed though this run did not mean it, as one clause."""
+    return '; '.join('connection %s, which this run did not toggle, was %s when the run started and is %s now' % (
+        describe(now), 'active' if before.get('Active') else 'inactive', 'active' if now.get('Active') else 'inactive')
+        for before, now in strays)

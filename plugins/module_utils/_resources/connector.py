@@ -4,9 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """ERP connectors (connector registrations) as a resource kind: read with one list call (plus the entity for the URL),
-identified by id or name, created from the server's default entity, renamed, moved to another URL (tested first) or
-deleted (asked while planning, in check mode too; a tenant run deletes it after the connections leaving it); used by
-erpsync_connector and the tenant.
+identified by id or name, created from the server's default entity, renamed, moved to another URL or deleted (a new URL
+tested and a delete asked while planning, in check mode too; a tenant run deletes it after the connections leaving it);
+used by erpsync_connector and the tenant.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
@@ -69,6 +69,14 @@ def kept_url(wanted, stored):
 
 def describe(entity):
     return "'%s' (id %s)" % (entity.get('DisplayName'), entity.get('ErpConnectorId'))
+
+
+def new_url(item):
+    """The URL a present connector is registered at (a new one) or moved to, or None when it stays where it is."""
+    wanted = item.params['connector_url']
+    if wanted is None or (item.current is not None and kept_url(wanted, item.current.get('URL') or '')):
+        return None
+    return wanted.strip()
 
 
 class ConnectorItem(Item):
@@ -157,6 +165,8 @@ class Connectors(Kind):
                     # Fails the item alone, in check mode too (the run's other objects go on, as they would).
                     for reason in self._undeletable(item):
                         item.fail(item.where + reason)
+                elif item.params['state'] == 'present' and not item.errors:
+                    self._test_url(item)
             if self.exclusive:
                 self._plan_unlisted(listed)
             errors = [e for item in self.items for e in item.errors]
@@ -274,16 +284,14 @@ class Connectors(Kind):
             changes['DisplayName'] = params['name']
         elif params['id'] is None and params['name'] != item.current.get('DisplayName'):
             changes['DisplayName'] = params['name']  # a case-only rename
-        if params['connector_url'] is not None and not kept_url(params['connector_url'], item.current.get('URL') or ''):
-            changes['URL'] = params['connector_url'].strip()
+        if new_url(item) is not None:
+            changes['URL'] = new_url(item)
         if not changes:
             return None
         entity = dict(writable(item.current), **changes)
 
         def send():
-            if 'URL' in changes and params['test_url']:
-                self._test_url(item, entity['URL'])
-            return self.api.save_connector_entity(entity)
+            return self.api.save_connector_entity(entity, item.current['ErpConnectorId'])
 
         return Step(item, OP_UPDATED, send, done=lambda answer: self._done(item, answer), predicted=entity, verified=True)
 
@@ -292,12 +300,10 @@ class Connectors(Kind):
         predicted = {'ErpConnectorId': None, 'DisplayName': params['name'], 'URL': params['connector_url'].strip(), 'Deleted': False}
 
         def send():
-            if params['test_url']:
-                self._test_url(item, predicted['URL'])
             entity = dict(writable(self.api.create_default_connector_entity()), DisplayName=params['name'], URL=predicted['URL'],
                           ErpConnectorId=0)
             known = set(c['Id'] for c in self.api.get_connectors())
-            saved = self.api.save_connector_entity(entity)
+            saved = self.api.save_connector_entity(entity, 0)
             if not saved.get('ErpConnectorId'):
                 raise ItemFailure('SaveErpSyncConnectorEntity answered without a connector id: connector %r may not have been '
                                   'created; check the tenant before running again' % params['name'])
@@ -336,10 +342,15 @@ class Connectors(Kind):
         return Step(item, OP_DELETED, send, done=lambda answer: setattr(item, 'final', None), verified=True, requires=item.leaving,
                     held='it was not deleted (connections still use it)')
 
-    def _test_url(self, item, url):
+    def _test_url(self, item):
+        """test_url: the address a connector is registered at or moved to is asked while planning (a read, so in check mode
+        too); a refused one fails the item before anything is saved, and the run's other objects go on."""
+        url = new_url(item)
+        if url is None or not item.params['test_url']:
+            return
         code = self.api.test_connector_url(url)
         if code != 'NoError':
-            raise ItemFailure('TestConnectorUrl answered %s for %s: %s. Nothing was saved' % (code, masked_url(url), URL_TEST_MEANINGS.get(
+            item.fail('TestConnectorUrl answered %s for %s: %s. Nothing was saved' % (code, masked_url(url), URL_TEST_MEANINGS.get(
                 code, 'the server gives no other meaning for it')))
 
     def facts(self, item):

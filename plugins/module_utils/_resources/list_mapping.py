@@ -323,7 +323,7 @@ class ListMappings(Kind):
         payload = strip_metadata(item.planned)
 
         def send():
-            saved = self.api.save_list_mappings(payload)
+            saved = self.api.save_list_mappings(payload, self._conn_id(item))
             if [list_facts(e)['items'] for e in saved['ErpListItemMappings']] != [list_facts(e)['items'] for e in payload['ErpListItemMappings']]:
                 raise ItemFailure('SaveConnectionListMappings answered list mappings that differ from the ones sent: the server did '
                                   'not store them as asked', applied=True)

@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from .conftest import AUTH, ONLINE, ONSITE, ONSITE_PASSWORD, ONSITE_USER, REPO_ROOT, VISMA_SECRET
+from .demo_api import AUTH as DEMO_AUTH, TENANT as DEMO, Api, start_demo_server
 from .test_faults import add_fault
 
 SECRET = "Abc+def&<x>'/y é"  # the characters the .NET and proxy encodings treat differently
@@ -128,6 +129,50 @@ def test_wrong_id_call_toggles_the_other_connection(client):
     assert client.connection(ONLINE, 2)['Active'] is False
     assert client.connection(ONLINE, 1)['Active'] is False  # connection 1 was active: the toggle meant for 2 flipped it
     assert client.log(ONLINE)[-1]['body'] == {'ErpConnectionId': 2}  # the log shows what was sent
+
+
+@pytest.fixture(scope='module')
+def demo_server():
+    running = start_demo_server()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def demo(demo_server):
+    """The demo tenant (its connectors have actor types and fields), reset."""
+    api = Api(demo_server.base_url)
+    assert api.session.post(demo_server.base_url + '/_emulator/reset', timeout=10).status_code == 200
+    yield api
+    api.session.close()
+
+
+def entity(api, connector_id):
+    return api.session.post('%s/%s/api/v1/Agents/ErpSync/GetErpSyncConnectorEntity' % (api.base_url, DEMO), params={
+        'erpSyncConnectorEntityId': connector_id}, headers=DEMO_AUTH, timeout=10).json()
+
+
+def test_wrong_id_answer_swaps_the_id_of_a_connector_or_a_default_value(demo):
+    assert demo.admin('POST', 'faults', {'method': 'GetErpSyncConnectorEntity', 'kind': 'wrong_id', 'id': 1}).status_code == 200
+    assert (entity(demo, 2)['ErpConnectorId'], entity(demo, 2)['DisplayName']) == (1, 'Visma.net')  # only the id is swapped
+    first, second = demo.mapping(1, 'Customer')['FieldMappings'][:2]
+    assert demo.admin('POST', 'faults', {'method': 'GetDefaultValueInfo', 'kind': 'wrong_id', 'id': second['ErpFieldId']}).status_code == 200
+    default = demo.call('GetDefaultValueInfo', {'ErpFieldId': first['ErpFieldId']})
+    assert (default['ErpFieldId'], default['ErpFieldKey']) == (second['ErpFieldId'], first['ErpFieldKey'])
+
+
+def test_wrong_id_call_reads_another_connector_or_default_value_and_saves_onto_another_mapping(demo):
+    """A read meant for one object answers the other one whole; a save meant for one connection's mapping lands on the other."""
+    assert demo.admin('POST', 'faults', {'method': 'GetErpSyncConnectorEntity', 'kind': 'wrong_id', 'id': 1, 'mode': 'call'}).status_code == 200
+    assert entity(demo, 2) == entity(demo, 1)
+    first, second = demo.mapping(1, 'Customer')['FieldMappings'][:2]
+    assert demo.admin('POST', 'faults', {'method': 'GetDefaultValueInfo', 'kind': 'wrong_id', 'id': second['ErpFieldId'],
+                                         'mode': 'call'}).status_code == 200
+    assert demo.call('GetDefaultValueInfo', {'ErpFieldId': first['ErpFieldId']})['ErpFieldKey'] == second['ErpFieldKey']
+    before = demo.mapping(1, 'Customer')['IsActive']
+    assert demo.admin('POST', 'faults', {'method': 'SaveActorTypeMapping', 'kind': 'wrong_id', 'id': 1, 'mode': 'call'}).status_code == 200
+    saved = demo.call('SaveActorTypeMapping', {'Mapping': {'ErpConnectionId': 2, 'ActorTypeErp': 'Customer', 'IsActive': not before}})
+    assert saved['ErpConnectionId'] == 1 and demo.mapping(1, 'Customer')['IsActive'] is (not before)
 
 
 def test_wrong_id_call_saves_onto_the_other_connection(client):

@@ -624,7 +624,7 @@ def test_connection_calls_round_trip_in_rest_shape(soap):
     soap.expect('ErpSync', 'DeleteConnection')
     assert api.get_all_connections() == [CONNECTION]
     assert api.get_connection(7) == CONNECTION
-    assert api.save_connection(dict(CONNECTION, ConfigFields={'ApiUrl': 'https://y/'})) == CONNECTION
+    assert api.save_connection(dict(CONNECTION, ConfigFields={'ApiUrl': 'https://y/'}), 7) == CONNECTION
     assert api.toggle_connection_active(7) == []
     assert api.test_connection(7) is True
     assert api.delete_connection(7) is None

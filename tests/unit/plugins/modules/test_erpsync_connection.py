@@ -619,6 +619,48 @@ def test_toggle_that_does_not_flip_fails(webapi, run_module):
     assert "'Visma' (id 7) is inactive now: another run (from another controller; the API has no lock) may have toggled it" in result['msg']
 
 
+def test_a_toggle_that_lands_on_another_connection_names_it(webapi, run_module):
+    """Found by review (F5): the toggle for 7 flipped production connection 8 (a proxy mixing up requests). The list read at
+    the end shows 8 inactive although no item toggled it: the failure names it and gives no advice to run again (a second
+    run would toggle 7 again, not set 8 back). Nothing is toggled back."""
+    webapi.expect('GetAllConnections', LIST, [listed(record(7)), listed(record(8, 'Prod', active=True))])
+    webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
+    expect_verify(webapi, record(7), record(8, 'Prod'))
+    result = run(run_module, dict(id=7, active=True))
+    assert result['failed'] is True
+    assert ("connection 'Visma' (id 7) is inactive now, and connection 'Prod' (id 8), which this run did not toggle, was active when "
+            "the run started and is inactive now: the server or a proxy in between may have toggled the other connection instead"
+            in result['msg']), result['msg']
+    assert 'run again' not in result['msg'].lower()
+    assert webapi.methods == ['GetAllConnections', 'ToggleErpConnectionActive', 'GetAllConnections']
+
+
+def test_a_connection_toggled_meanwhile_fails_the_run_that_toggled_another(webapi, run_module):
+    """The toggle for 7 landed, and connection 8 changed too, though no item named it: this run's toggle may have landed on
+    it as well (or another run or an admin toggled it). The run fails naming 8, and only 8."""
+    webapi.expect('GetAllConnections', LIST, [listed(record(7)), listed(record(8, 'Prod', active=True)), listed(record(9, 'Test'))])
+    webapi.expect('ToggleErpConnectionActive', by_id(7), [''])
+    expect_verify(webapi, record(7, active=True), record(8, 'Prod'), record(9, 'Test'))
+    result = run(run_module, dict(id=7, active=True))
+    assert result['failed'] is True
+    assert result['operations'] == ['activated']
+    assert ("connection 'Prod' (id 8), which this run did not toggle, was active when the run started and is inactive now: a toggle "
+            "of this run (of 'Visma' (id 7)) may have landed on it" in result['msg']), result['msg']
+    assert 'Test' not in result['msg']
+
+
+def test_a_connection_toggled_meanwhile_by_someone_else_is_a_warning_when_this_run_toggled_none(webapi, run_module):
+    """A create (its end is checked by the list) toggles nothing: connection 7, deactivated meanwhile, is named in a warning."""
+    expect_create_reads(webapi, [listed(record(7, active=True))])
+    webapi.expect('SaveConnection', CREATE_PAYLOAD, CREATED)
+    expect_verify(webapi, record(7, active=True), CREATED)  # a fresh list before the twin check
+    expect_verify(webapi, record(7), CREATED)
+    result = run(run_module, dict(CREATE_ARGS, active=False))
+    assert result.get('failed') is not True, result['msg']
+    assert result['warnings'] == ["connection 'Visma' (id 7), which this run did not toggle, was active when the run started and is "
+                                  "inactive now (this run toggled no connection)"]
+
+
 def test_unclear_toggle_already_applied_is_not_repeated(webapi, run_module):
     webapi.expect('GetAllConnections', LIST, [listed(record(7))])
     webapi.expect('ToggleErpConnectionActive', by_id(7), status=503)

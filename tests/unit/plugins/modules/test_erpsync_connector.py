@@ -39,10 +39,33 @@ def test_register_tests_the_address_then_saves_the_default_entity(webapi, run_mo
 
 def test_check_mode_only_reads_and_predicts(webapi, run_module):
     webapi.expect('GetAllConnectors', {}, LISTED)
+    webapi.expect('TestConnectorUrl', {'Url': FORTNOX}, 'NoError')  # a read: asked in check mode as in the run
     result = run(run_module, dict(name='Fortnox', connector_url=FORTNOX), check_mode=True)
     assert result['changed'] is True
     assert result['operations'] == ['created']
     assert result['connector'] == dict(id=None, name='Fortnox', connector_url=FORTNOX, deleted=False)
+
+
+@pytest.mark.parametrize('check_mode', [True, False], ids=['check', 'run'])
+def test_an_address_the_server_cannot_reach_fails_in_check_mode_as_in_the_run(webapi, run_module, check_mode):
+    """Found by review (F16): check mode skipped TestConnectorUrl and predicted a create the run then failed. It is asked while
+    planning, in check mode too, and the run does not ask it again before the save."""
+    webapi.expect('GetAllConnectors', {}, LISTED)
+    webapi.expect('TestConnectorUrl', {'Url': FORTNOX}, 'ErrorNotFound')
+    result = run(run_module, dict(name='Fortnox', connector_url=FORTNOX), check_mode=check_mode)
+    assert result['failed'] is True
+    assert result['changed'] is False and result['operations'] == []
+    assert 'TestConnectorUrl answered ErrorNotFound' in result['msg'] and 'Nothing was saved' in result['msg']
+    assert webapi.methods == ['GetAllConnectors', 'TestConnectorUrl']
+
+
+def test_a_move_is_tested_in_check_mode(webapi, run_module):
+    webapi.expect('GetAllConnectors', {}, LISTED)
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(1, 'SAP Business One', SAP_URL), query=entity_query(1))
+    webapi.expect('TestConnectorUrl', {'Url': FORTNOX}, 'NoError')
+    result = run(run_module, dict(id=1, connector_url=FORTNOX), check_mode=True)
+    assert result['operations'] == ['updated']
+    assert result['connector']['connector_url'] == FORTNOX
 
 
 def test_unchanged_reads_the_list_and_the_entity(webapi, run_module):

@@ -46,14 +46,14 @@ def new_connection_body():
 
 def expect_reads_of_an_empty_tenant(webapi):
     webapi.expect('GetAllConnectors', {}, [connector_item(1, 'SAP Business One')])
+    webapi.expect('TestConnectorUrl', {'Url': FORTNOX}, 'NoError')  # the new connector's address, tested while planning
     webapi.expect('GetAllConnections', LIST, [])
     webapi.expect('GetEngineStatus', {}, ENGINE_STOPPED)
 
 
 def test_an_empty_tenant_is_set_up_in_the_order_the_server_needs(webapi, run_module):
     expect_reads_of_an_empty_tenant(webapi)
-    # The connector, tested first and made as the admin screen makes it.
-    webapi.expect('TestConnectorUrl', {'Url': FORTNOX}, 'NoError')
+    # The connector, made as the admin screen makes it (its address was tested while planning).
     webapi.expect('CreateDefaultErpSyncConnectorEntity', {}, connector_entity(0, '', ''))
     webapi.expect('SaveErpSyncConnectorEntity', {'ErpConnectorId': 0, 'DisplayName': 'Fortnox', 'URL': FORTNOX, 'Deleted': False},
                   connector_entity(4, 'Fortnox', FORTNOX))

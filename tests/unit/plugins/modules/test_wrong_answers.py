@@ -24,7 +24,7 @@ from ansible_collections.superoffice.crm.plugins.modules import (
     erpsync_actor_mapping, erpsync_connection, erpsync_connector, erpsync_list_mapping, erpsync_tenant_info)
 from ansible_collections.superoffice.crm.tests.unit.swagger_contract import CONTRACT
 from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers import (
-    LIST, META, connection, connector_entity, connector_item, default, listed, mapping)
+    LIST, META, connection, connector_entity, connector_item, default, list_container, list_entry, listed, mapping)
 
 FIELDS = [dict(FieldKey='ApiUrl', FieldType='Text', Access='Mandatory'), dict(FieldKey='ApiKey', FieldType='Password', Access='Normal')]
 WRITES = ('SaveConnection', 'ToggleErpConnectionActive', 'DeleteConnection')
@@ -83,6 +83,53 @@ def test_a_mapping_save_answered_for_another_connection_is_an_error_and_its_defa
     assert result['failed'] is True
     assert 'SaveActorTypeMapping' in result['msg'] and '9' in result['msg'], result['msg']
     assert 'SaveDefaultValueInfo' not in webapi.methods
+
+
+@pytest.mark.parametrize('answered', [101, 0], ids=['another-field', 'no-field'])
+def test_a_default_value_read_about_another_field_is_an_error_and_nothing_is_written(webapi, run_module, answered):
+    """Found by review (F1): GetDefaultValueInfo for field 102 answered about another field, and the save took its ErpFieldId
+    from the answer. A default is kept on the ERP field's own row (database table ErpField), so a default never saved is
+    answered with the field's id too: id 0 is no legitimate answer either. Nothing is written."""
+    webapi.expect('GetAllConnections', LIST, [listed(connection(7))])
+    webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 7, 'ActorType': 'Customer'}, mapping(7))
+    webapi.expect('GetDefaultValueInfo', {'ErpFieldId': 102}, default(answered, 'Name'))
+    result = run_module(erpsync_actor_mapping.main, dict(connection='Visma', actor_type='Customer', active=True, fields=[
+        dict(erp_field='Email', crm_field='contact.email', direction='to_crm', default='info@example.com')]))
+    assert result['failed'] is True
+    assert 'GetDefaultValueInfo was asked about ErpFieldId 102 and answered about ErpFieldId %d' % answered in result['msg'], result['msg']
+    assert webapi.methods == ['GetAllConnections', 'GetActorTypeMapping', 'GetDefaultValueInfo']
+
+
+@pytest.mark.parametrize('actor', ['Supplier', 2], ids=['by-name', 'by-number'])
+def test_a_mapping_read_about_another_actor_type_is_an_error_and_nothing_is_written(webapi, run_module, actor):
+    """GetActorTypeMapping for Customer answered the Supplier mapping of the same connection (as a name or as the Swagger's
+    enum number): the run would have mapped Supplier's fields. Nothing is written."""
+    webapi.expect('GetAllConnections', LIST, [listed(connection(7))])
+    webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 7, 'ActorType': 'Customer'}, mapping(7, actor=actor))
+    result = run_module(erpsync_actor_mapping.main, dict(connection='Visma', actor_type='Customer', active=True))
+    assert result['failed'] is True
+    assert "GetActorTypeMapping was asked about ActorTypeErp Customer and answered about ActorTypeErp 'Supplier'" in result['msg'], result['msg']
+    assert webapi.methods == ['GetAllConnections', 'GetActorTypeMapping']
+
+
+def test_a_mapping_read_naming_its_actor_type_by_number_is_the_one_asked_for(webapi, run_module):
+    """The Swagger's enum number of the actor type asked for (1: Customer) is the same mapping: check mode predicts the save."""
+    webapi.expect('GetAllConnections', LIST, [listed(connection(7))])
+    webapi.expect('GetActorTypeMapping', {'ErpConnectionId': 7, 'ActorType': 'Customer'}, mapping(7, actor=1))
+    result = run_module(erpsync_actor_mapping.main, dict(connection='Visma', actor_type='Customer', active=True), check_mode=True)
+    assert result.get('failed') is not True, result['msg']
+    assert result['operations'] == ['mapping updated']
+
+
+def test_a_list_mapping_read_about_another_connection_is_an_error_and_nothing_is_written(webapi, run_module):
+    """Found by review (F1): GetConnectionListMappings for connection 7 answered connection 9's list mappings; the save sends
+    the container back whole, so it would have written connection 9's. Nothing is written."""
+    webapi.expect('GetAllConnections', LIST, [listed(connection(7))])
+    webapi.expect('GetConnectionListMappings', {'ErpConnectionId': 7}, list_container(9, [list_entry(103, 'PriceList', {'A': None})]))
+    result = run_module(erpsync_list_mapping.main, dict(connection='Visma', lists=[dict(erp_list='PriceList', items={'A': None})]))
+    assert result['failed'] is True
+    assert 'GetConnectionListMappings was asked about ErpConnectionId 7 and answered about ErpConnectionId 9' in result['msg'], result['msg']
+    assert webapi.methods == ['GetAllConnections', 'GetConnectionListMappings']
 
 
 def test_a_connector_create_answered_with_an_existing_connectors_id_is_an_error(webapi, run_module):
