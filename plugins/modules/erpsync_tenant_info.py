@@ -27,8 +27,9 @@ description:
     C({{ vault_erpsync_<connection id>_<field key> }}) listed in RV(vault_placeholders), to be defined in a vault file. The
     names never collide; the connection id is unique, the field key is written letter for letter (C(_) as C(__), any character
     other than a letter or digit as C(_<hex code>_)), and nothing else of the collection uses the prefix C(vault_erpsync_).
-  - A connector URL that carries credentials or key-like query parameters (a name with C(key), C(token), C(secret), C(code),
-    C(pass), C(pwd), C(sig), C(auth), C(cred), C(ticket) or C(session) in it) is exported masked, for example
+  - A connector URL that carries credentials or key-like parameters (in its query, fragment or path segments; a name with
+    C(key), C(token), C(secret), C(code), C(pass), C(pwd), C(sig), C(auth), C(cred), C(ticket), C(session), C(jwt) or
+    C(assertion) in it) is exported masked, for example
     C(https://user:********@erp.example.com/ErpConnector.svc?api_key=********&company=42). Applied, that masked URL keeps the
     stored one (see M(superoffice.crm.erpsync_connector)).
   - Everything a tenant holds is untrusted; a name or value may hold Jinja or YAML specials. RV(role_vars_yaml) writes every
