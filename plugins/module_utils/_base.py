@@ -261,6 +261,17 @@ def _masked_parameter(pair):
     return '%s=%s' % (secret[0], MASK) if secret else pair
 
 
+# What a terminal acts on: C0 controls but newline and tab, DEL and C1 controls (ESC, BEL, CSI: a tenant's text could
+# erase lines, retitle the window or write the clipboard with OSC 52), and the bidi overrides and isolates (that reorder
+# what is shown).
+_TERMINAL_CONTROLS = re.compile(r'[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+
+
+def printable(text):
+    """A message as a terminal may show it raw: every terminal control character as a visible escape (\\x1b, \\u202e)."""
+    return _TERMINAL_CONTROLS.sub(lambda m: ('\\x%02x' if ord(m.group(0)) < 0x100 else '\\u%04x') % ord(m.group(0)), text)
+
+
 class Answer:
     """A decoded response body as a transport hands it to the client: ``data`` (JSON-like), whether it was in the
     transport's format, and the API's own error text when the body carries one (``refused``)."""
