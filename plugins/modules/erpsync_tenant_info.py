@@ -36,7 +36,9 @@ description:
     such string quoted, and tagged C(!unsafe) where it could look like a template, so no value from the tenant is ever
     evaluated when the file is loaded (C(vars_files), C(include_vars), C(-e @file), C(host_vars)). Write the file from
     RV(role_vars_yaml), never with C(to_nice_yaml) of RV(role_vars) (that drops the protection). RV(role_vars) is a module
-    result, which Ansible never templates while it passes it on in a play.
+    result, which Ansible never templates while it passes it on in a play; so its placeholders stay text too, and the
+    modules refuse such a config value before any request, naming it. To apply an export, write RV(role_vars_yaml) to a
+    file and load it with the vault variables defined.
   - Reads one engine status, the connector list and one connector entity per connector, the connection list, and per
     connection one full read, its summary, one mapping per actor type, one default per field and its list mappings (with
     O(include_mappings=true)), one read per object, as the ErpSync agent has no bulk reads; with two connections or more the
