@@ -205,11 +205,11 @@ def item_label(item):
 
 
 def find_connection(api, connection, records=None):
-    """The live connection a name or numeric id names (as ``connection`` options take it); ValueError listing the live ones."""
+    """The live connection a name or numeric id names (as ``connection`` options take it); ValueError listing the live ones.
+    Digits name an id whatever blanks surround them; a name matches as written (a tenant's name may end with a blank)."""
     records = api.get_all_connections(False) if records is None else records
-    text = ('%s' % (connection,)).strip()
-    number = ascii_int(text)
-    found = [r for r in records if r['ErpConnectionId'] == number] or [r for r in records if r.get('DisplayName') == text]
+    number = ascii_int(connection)
+    found = [r for r in records if r['ErpConnectionId'] == number] or [r for r in records if r.get('DisplayName') == '%s' % (connection,)]
     if len(found) == 1:
         return found[0]
     if found:

@@ -7,7 +7,7 @@
 # secret (review F7), and a connection name with blanks at its ends applies as exported (F12).
 
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.export import placeholder
-from ansible_collections.superoffice.crm.plugins.modules import erpsync_tenant_info
+from ansible_collections.superoffice.crm.plugins.modules import erpsync_mapping_info, erpsync_tenant_info
 from ansible_collections.superoffice.crm.tests.unit.plugins.emulated import state, tenant_run
 
 SAP_CONFIG = dict(ServiceLayerUrl='https://b.example.com/b1s/v1', CompanyDb='SBO_BERGEN', UserName='sosync', Password='pw-bergen')
@@ -62,3 +62,16 @@ def test_the_whole_truth_export_of_a_name_with_blanks_at_its_ends_applies(demo_t
     assert check['changed'] is False, check.get('diff')
     real = tenant_run(run_module, options, args)
     assert not real.get('failed') and real['changed'] is False, real.get('msg')
+
+
+def test_a_connection_option_names_a_connection_with_blanks_at_its_ends_as_written(demo_tenant, run_module):
+    """As connection items and the sync priority: the name as written finds it; the name without its blank is another one."""
+    store, options = demo_tenant
+    rename = tenant_run(run_module, options, dict(connections=[dict(id=2, name='Visma.net pilot ')]))
+    assert not rename.get('failed'), rename.get('msg')
+    found = run_module(erpsync_mapping_info.main, dict(connection='Visma.net pilot '), connection=options)
+    assert found.get('failed') is not True, found.get('msg')
+    assert found['connection'] == dict(id=2, name='Visma.net pilot ')
+    assert run_module(erpsync_mapping_info.main, dict(connection=' 2 '), connection=options)['connection']['id'] == 2
+    other = run_module(erpsync_mapping_info.main, dict(connection='Visma.net pilot'), connection=options)
+    assert other['failed'] is True and "connection 'Visma.net pilot' is not a live connection" in other['msg'], other['msg']
