@@ -191,3 +191,12 @@ def test_one_lock_whatever_the_temp_directory(root, run_module, webapi, monkeypa
                             connection=dict(url=URL, username='admin', password='s3cret-pw'))
     assert result.get('failed') is True and 'Another run on this controller' in result['msg'], result.get('msg')
     assert webapi.calls[1:] == []
+
+
+def test_without_a_home_directory_the_run_fails_naming_lock_timeout(root, run_module, webapi, monkeypatch):
+    """A service account without HOME and without a passwd entry: the lock has no private place, the run says what to do."""
+    monkeypatch.delenv('HOME')
+    monkeypatch.setattr(os.path, 'expanduser', lambda path: path)  # what expanduser gives when it finds no home
+    result, reached = planted(run_module, webapi)
+    refused(result)
+    assert 'lock_timeout=0' in result['msg'] and reached == []
