@@ -8,6 +8,7 @@
 It imports neither front-end, so ``server.py`` and ``soap.py`` both import it without a cycle.
 """
 
+import html
 import http
 import json
 import re
@@ -86,6 +87,22 @@ def _escape_raw(text):
     return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
+def _escape_html_safe(text):
+    """JSON string content as Json.NET's StringEscapeHandling.EscapeHtml writes it: < > & ' " as lower-case \\u003c ...
+    (Go's encoding/json writes < > & so by default), non-ASCII as it is."""
+    return ''.join('\\u%04x' % ord(c) if c in '<>&\'"' else json.dumps(c, ensure_ascii=False)[1:-1] for c in text)
+
+
+def _xml(text):
+    """Text XML-escaped as an XML fault or error document carries it: &amp; &lt; &gt; &quot; &apos;."""
+    return html.escape(text).replace('&#x27;', '&apos;')
+
+
+def _html(text):
+    """Text as WebUtility.HtmlEncode writes it: &amp; &lt; &gt; &quot; &#39;, and U+00A0 to U+00FF as &#NNN;."""
+    return ''.join('&#%d;' % ord(c) if 0xa0 <= ord(c) <= 0xff else c for c in html.escape(text).replace('&#x27;', '&#39;'))
+
+
 def _json_text(value, escape):
     """A JSON text with every string (keys too) written by ``escape``."""
     if isinstance(value, dict):
@@ -116,6 +133,12 @@ _ECHO = {
     'form': (_escape_raw, lambda text: _percent(text, plus=True, safe='-_.!*()')),
     # the UTF-8 bytes read back as Latin-1 (a proxy or log that assumes ISO-8859-1): e with acute -> "\u00c3\u00a9"
     'latin1': (_escape_raw, lambda text: text.encode('utf-8').decode('latin-1')),
+    # Json.NET's EscapeHtml, Go's encoding/json: < > & ' " as lower-case \u003c ...
+    'escapehtml': (_escape_html_safe, None),
+    # an XML error document or WCF fault (text/xml): &lt; &gt; &amp; &quot; &apos;
+    'xml': (_escape_raw, _xml),
+    # an HTML error page (WebUtility.HtmlEncode): &#39; and &#233; for Latin-1 letters
+    'html': (_escape_raw, _html),
 }
 
 

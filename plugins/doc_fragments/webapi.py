@@ -151,14 +151,18 @@ options:
       - A run that changes a tenant holds a lock on the controller, so that two runs on the same controller, or a module process
         left over from a killed C(ansible-playbook), never write on a view the other one is changing. Another run waits for it
         up to this many seconds, then fails with nothing changed. Check mode and read-only modules take no lock.
-      - The lock is a file per tenant in a directory of the user's own, C(superoffice.crm-locks-<uid>) in the temporary
-        directory, mode C(0700). A directory or lock file there that is a symbolic link, or that another user owns (or may
-        write), is never used; the run fails before any request, naming it, so that it can be removed.
+      - The lock is a file per tenant in a directory of the user's own under their home directory,
+        C(~/.cache/superoffice.crm/locks), mode C(0700); not in the shared temporary directory, where another user could
+        block every run, and whose place C(TMPDIR) may change per job. A directory or lock file there that is a symbolic
+        link, or that another user owns (or may write), is never used; the run fails before any request, naming it, so that
+        it can be removed. Without a home directory (C(HOME) not set) a run that changes a tenant fails unless this is V(0).
       - One tenant takes one lock however its address is written; the host in any case and without a final dot (C(localhost)
         as C(127.0.0.1)), the port (the scheme's default when none is given), the path in any case and without a final C(/).
         Names are not resolved, so two other names of one host take two locks; write one address per tenant.
-      - The lock covers runs on one controller only; the ERP Sync API has no lock of its own. Run one converging play per tenant
-        at a time (see the guide on pipelines).
+      - The lock covers runs of one user with one home directory on one controller only; the ERP Sync API has no lock of its
+        own. Jobs that each run in a container of their own (AWX and Automation Platform execution environments) or with
+        another C(HOME) do not see each other's locks. Run one converging play per tenant at a time (see the guide on
+        pipelines; in AWX, a job template per tenant without concurrent jobs).
       - V(0) takes no lock.
       - If not set, the value of the E(SUPEROFFICE_LOCK_TIMEOUT) environment variable is used.
     type: float

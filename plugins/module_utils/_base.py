@@ -11,6 +11,7 @@ Private to this collection (the leading underscore): its interface may change wi
 
 import base64
 import enum
+import functools
 import json
 import re
 from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlsplit, urlunsplit
@@ -66,23 +67,25 @@ class WebAPIError(Exception):
 class Secrets:
     """Every secret of one module run, in one place: it masks text and feeds Ansible's no_log list.
 
-    A secret is also known in every form a server or a proxy may echo it in (see secret_forms): Base64 (inside a Basic
-    credential, add_basic), JSON-escaped (also as System.Text.Json and WCF write it), URL-encoded (either case of hex
-    digits, + for a space) and its UTF-8 bytes read as Latin-1. ``mask_result`` masks a whole module result at its exit.
+    A secret is also known in every form a server or a proxy may echo it in (see secret_pattern): each character as it is,
+    JSON-escaped (\\uXXXX in either case, as System.Text.Json, Json.NET's EscapeHtml and Go write it; \\/ as WCF writes it),
+    as an XML or HTML entity (&lt; &quot; &#39; &#x27; ...) and URL-encoded (either case of hex digits, + for a space), and
+    its UTF-8 bytes read as Latin-1; in Base64 too inside a Basic credential (add_basic). ``mask_result`` masks a whole
+    module result at its exit.
     """
 
     def __init__(self, module=None):
         self.module = module
-        self._values = set()
-        self._pattern = None        # every form of every secret, longest first (built when needed)
+        self._values = set()        # every secret, and its UTF-8 bytes read as Latin-1 and as Windows-1252
+        self._pattern = None        # every form of every secret, longest secret first (built when needed)
         self._result_pattern = None  # the same without the secrets too short for no_log (see mask_result)
 
     def add(self, value, no_log=True):
         if not isinstance(value, str) or not value:
             return
-        forms = secret_forms(value) - self._values
-        if forms:
-            self._values |= forms
+        readings = secret_readings(value) - self._values
+        if readings:
+            self._values |= readings
             self._pattern = self._result_pattern = None
         if no_log and self.module is not None and len(value) >= NO_LOG_MIN_LENGTH:
             self.module.no_log_values.add(value)
@@ -102,8 +105,8 @@ class Secrets:
 
     def _compiled(self, shortest=1):
         # Longest first, so that a secret that contains another (a signed token holds its token) is masked whole.
-        forms = sorted((f for f in self._values if len(f) >= shortest), key=len, reverse=True)
-        return re.compile('|'.join(re.escape(f) for f in forms)) if forms else None
+        values = sorted((v for v in self._values if len(v) >= shortest), key=lambda v: (-len(v), v))
+        return re.compile('|'.join(secret_pattern(v) for v in values)) if values else None
 
     def mask(self, text):
         text = '%s' % (text,)
@@ -129,8 +132,11 @@ _NOTHING = re.compile(r'(?!)')
 # A credential after its scheme, as an echoed Authorization header shows it in any encoding (a space, %20, + or \u0020
 # between); the token must hold a digit or one of + / = so that prose ("Basic authentication") stays readable.
 _ECHOED_CREDENTIAL = re.compile(r'\b(Basic|Bearer|SOTicket)(?:\s+|%20|\+|\\u0020)(?=[^\s"\',;)]*[0-9+/=%])[^\s"\',;)]{8,}', re.I)
-# URL query parameters whose values are secrets, by name: api_key, apikey, code, token, access_token, client_secret, ...
-_SECRET_PARAMETER = re.compile(r'key|token|secret|code|pass|pwd|sig|auth|cred|ticket|session', re.I)
+# Names of URL parameters whose values are secrets, by a part of the name: api_key, apikey, code, access_token,
+# client_secret, client_assertion, jwt, jsessionid, ...
+SECRET_PARAMETER_PARTS = ('key', 'token', 'secret', 'code', 'pass', 'pwd', 'sig', 'auth', 'cred', 'ticket', 'session', 'jwt',
+                          'assertion')
+_SECRET_PARAMETER = re.compile('|'.join(SECRET_PARAMETER_PARTS), re.I)
 
 
 def _walk(value, function):
@@ -141,32 +147,8 @@ def _walk(value, function):
     return function(value) if isinstance(value, str) else value
 
 
-def _stj(text):
-    """JSON string content as System.Text.Json's default encoder writes it: + & < > ' " ` and every character outside
-    printable ASCII as upper-case \\uXXXX (UTF-16 code units)."""
-    out = []
-    for char in text:
-        if char == '\\' or char in '\n\r\t\b\f':
-            out.append(json.dumps(char)[1:-1])
-        elif not ' ' <= char <= '~' or char in '+&<>\'"`':
-            data = char.encode('utf-16-be')
-            out.extend('\\u%04X' % int.from_bytes(data[i:i + 2], 'big') for i in range(0, len(data), 2))
-        else:
-            out.append(char)
-    return ''.join(out)
-
-
-# How a string is written inside a JSON text: as it is, json.dumps (ASCII, lower-case \u00e9; and as Json.NET leaves
-# non-ASCII), System.Text.Json, WCF (\/).
-_JSON_ESCAPES = (
-    lambda s: s,
-    lambda s: json.dumps(s)[1:-1],
-    lambda s: json.dumps(s, ensure_ascii=False)[1:-1],
-    _stj,
-    lambda s: json.dumps(s)[1:-1].replace('/', '\\/'),
-)
 # How a whole text is encoded afterwards: not at all, Uri.EscapeDataString / quote, quote keeping /, HttpUtility and
-# WebUtility (+ for a space, !*() kept), each with upper- and lower-case hex digits.
+# WebUtility (+ for a space, !*() kept).
 _URL_ENCODINGS = (
     lambda s: s,
     lambda s: quote(s, safe=''),
@@ -174,63 +156,125 @@ _URL_ENCODINGS = (
     quote_plus,
     lambda s: quote_plus(s, safe='-_.!*()'),
 )
-_PERCENT_HEX = re.compile(r'%[0-9A-F]{2}')
+# The characters XML and HTML write as entities (&lt; ...), and the hex digits of an escape (\u003c, %3C, &#x3C;).
+_NAMED_ENTITIES = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;'}
+_ENTITY_FORMS = (lambda c: _NAMED_ENTITIES.get(c, '&#%d;' % ord(c)), lambda c: '&#%d;' % ord(c), lambda c: '&#x%x;' % ord(c),
+                 lambda c: '&#X%x;' % ord(c))
+_HEX_DIGITS = re.compile(r'(?<=\\u)[0-9A-Fa-f]{4}|(?<=%)[0-9A-Fa-f]{2}|(?<=&#[xX])[0-9A-Fa-f]+(?=;)')
 
 
-def secret_forms(value):
-    """A secret as servers and proxies may write it back: every JSON escape of it (and of its UTF-8 bytes read as Latin-1
-    or Windows-1252), each URL-encoded in every way, hex digits in either case."""
-    readings = [value]
+def _json_forms(char):
+    """A character inside a JSON string: as it is, its short escape (\\" \\\\ \\n; \\/ as WCF writes /) and \\uXXXX
+    (UTF-16 code units), which System.Text.Json, Json.NET's EscapeHtml and Go write for + & < > ' " and non-ASCII."""
+    units = char.encode('utf-16-be')
+    forms = {char, json.dumps(char)[1:-1], ''.join('\\u%02x%02x' % (units[i], units[i + 1]) for i in range(0, len(units), 2))}
+    return forms | ({'\\/'} if char == '/' else set())
+
+
+def _entity_forms(text):
+    """A text as XML or HTML writes it: & < > " ' and non-ASCII characters as named, decimal or hex entities."""
+    if not any(c in _NAMED_ENTITIES or ord(c) >= 0xa0 for c in text):
+        return {text}
+    return {text} | set(''.join(entity(c) if c in _NAMED_ENTITIES or ord(c) >= 0xa0 else c for c in text) for entity in _ENTITY_FORMS)
+
+
+@functools.lru_cache(maxsize=None)
+def _character_pattern(char):
+    forms = set()
+    for text in (e for j in _json_forms(char) for e in _entity_forms(j)):
+        for encode in _URL_ENCODINGS:
+            form = encode(text)
+            forms.update((_HEX_DIGITS.sub(lambda m: m.group(0).lower(), form), _HEX_DIGITS.sub(lambda m: m.group(0).upper(), form)))
+    forms = sorted(forms, key=lambda f: (-len(f), f))
+    return re.escape(forms[0]) if len(forms) == 1 else '(?:%s)' % '|'.join(re.escape(f) for f in forms)
+
+
+def secret_pattern(value):
+    """A regular expression of a secret as servers and proxies may write it back, character by character: each as it is,
+    JSON-escaped, as an XML or HTML entity, each of these URL-encoded, hex digits in either case (see Secrets)."""
+    return ''.join(_character_pattern(c) for c in value)
+
+
+def secret_readings(value):
+    """A secret, and its UTF-8 bytes read as Latin-1 and as Windows-1252 (a proxy or log that assumes either)."""
+    readings = {value}
     for codec in ('latin-1', 'cp1252'):
         try:
-            readings.append(value.encode('utf-8').decode(codec))
+            readings.add(value.encode('utf-8').decode(codec))
         except UnicodeDecodeError:
             pass
-    forms = set()
-    for reading in readings:
-        for escape in _JSON_ESCAPES:
-            for encode in _URL_ENCODINGS:
-                form = encode(escape(reading))
-                forms.update((form, _PERCENT_HEX.sub(lambda m: m.group(0).lower(), form)))
-    forms.discard('')
-    return forms
+    return readings
+
+
+def _secret_parameter(pair):
+    """(name, value) of a ``name=value`` parameter with a key-like name and a value, else None."""
+    name, sep, value = pair.partition('=')
+    return (name, value) if sep and value and _SECRET_PARAMETER.search(unquote_plus(name)) else None
 
 
 def url_secrets(url):
-    """The secrets a URL carries: the password of its user info and the values of key-like query parameters (api_key,
-    code, token, ...), each as written in the URL and decoded; never the mask itself (a URL as masked_url shows it)."""
+    """The secrets a URL carries: its user info (the password, or the user name when there is none: a token), and the values
+    of key-like parameters (api_key, code, token, jwt, ...) in its query, its fragment (#access_token=) and its path
+    segments (;jsessionid=), each as written in the URL and decoded; never the mask itself (as masked_url shows it)."""
     try:
         parts = urlsplit(url or '')
     except ValueError:
         return []
-    found = [parts.password, unquote(parts.password)] if parts.password else []
-    for pair in parts.query.split('&'):
-        name, _sep, value = pair.partition('=')
-        if value and _SECRET_PARAMETER.search(unquote_plus(name)):
-            found.extend((value, unquote_plus(value)))
+    userinfo = parts.password or parts.username
+    found = [userinfo, unquote(userinfo)] if userinfo else []
+    for text, separator in _parameter_texts(parts):
+        for name_value in filter(None, map(_secret_parameter, text.split(separator))):
+            found.extend((name_value[1], unquote_plus(name_value[1])))
     return [value for value in found if value != MASK]
 
 
+def _parameter_texts(parts):
+    """Where a URL carries parameters: (text, separator) of its query, its fragment and each path segment's ;parameters."""
+    segments = [(segment.partition(';')[2], ';') for segment in parts.path.split('/') if ';' in segment]
+    return [(parts.query, '&'), (parts.fragment, '&')] + segments
+
+
 def masked_url(url):
-    """A URL as this collection shows it: the password of its user info and the values of key-like query parameters
-    replaced by the mask (the user name, host, path and other parameters as they are)."""
+    """A URL as this collection shows it: its user info's password (its user name too when there is no password: a token)
+    and the values of key-like parameters in its query, fragment and path segments replaced by the mask; the host, the rest
+    of the path and other parameters as they are."""
     try:
         parts = urlsplit(url or '')
     except ValueError:
         return MASK
-    if not (parts.password or parts.query):
+    if not (parts.username or parts.password or url_secrets(url)):
         return url
     netloc = parts.netloc
-    if parts.password:
+    if parts.username or parts.password:
         userinfo, _at, host = netloc.rpartition('@')
-        netloc = '%s:%s@%s' % (userinfo.partition(':')[0], MASK, host)
-    query = '&'.join(_masked_parameter(pair) for pair in parts.query.split('&')) if parts.query else ''
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        netloc = '%s:%s@%s' % (userinfo.partition(':')[0], MASK, host) if parts.password else '%s@%s' % (MASK, host)
+    path = '/'.join(_masked_segment(segment) for segment in parts.path.split('/'))
+    return urlunsplit((parts.scheme, netloc, path, _masked_parameters(parts.query, '&'), _masked_parameters(parts.fragment, '&')))
+
+
+def _masked_segment(segment):
+    name, sep, parameters = segment.partition(';')
+    return name + sep + _masked_parameters(parameters, ';') if sep else segment
+
+
+def _masked_parameters(text, separator):
+    return separator.join(_masked_parameter(pair) for pair in text.split(separator)) if text else text
 
 
 def _masked_parameter(pair):
-    name, sep, value = pair.partition('=')
-    return '%s=%s' % (name, MASK) if sep and value and _SECRET_PARAMETER.search(unquote_plus(name)) else pair
+    secret = _secret_parameter(pair)
+    return '%s=%s' % (secret[0], MASK) if secret else pair
+
+
+# What a terminal acts on: C0 controls but newline and tab, DEL and C1 controls (ESC, BEL, CSI: a tenant's text could
+# erase lines, retitle the window or write the clipboard with OSC 52), and the bidi overrides and isolates (that reorder
+# what is shown).
+_TERMINAL_CONTROLS = re.compile(r'[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]')
+
+
+def printable(text):
+    """A message as a terminal may show it raw: every terminal control character as a visible escape (\\x1b, \\u202e)."""
+    return _TERMINAL_CONTROLS.sub(lambda m: ('\\x%02x' if ord(m.group(0)) < 0x100 else '\\u%04x') % ord(m.group(0)), text)
 
 
 class Answer:

@@ -5,8 +5,9 @@
 
 """One converging run per tenant on this controller: a file lock per tenant, taken for a real run (not check mode).
 
-The locks of a user live in a directory of their own in the temp directory, ``superoffice.crm-locks-<uid>``, mode 0700:
-another user can neither hold a lock nor plant a file or a symbolic link in it. The directory and the lock file are opened
+The locks of a user live under their home directory, ``~/.cache/superoffice.crm/locks``, mode 0700: not in the shared
+temp directory, where another user could pre-create the name and block every run (and a sticky /tmp lets no one else
+remove it), and whose place TMPDIR may change per job (two jobs, two locks). The directory and the lock file are opened
 without following a symbolic link and checked to be the user's own (a directory also private to them), else the run fails
 before any request, naming the path. The lock's key is the tenant URL normalized (tenant_key), so that every spelling
 of one tenant takes one lock.
@@ -19,7 +20,6 @@ import errno
 import hashlib
 import os
 import stat
-import tempfile
 import time
 from urllib.parse import urlsplit
 
@@ -32,6 +32,8 @@ except ImportError:  # not a POSIX controller
 DEFAULT_PORTS = {'http': 80, 'https': 443}
 # Names of this host's loopback address that need no name resolution to be told apart: one tenant behind them.
 LOOPBACK = ('localhost', '127.0.0.1')
+# What a lock directory or file that is not this user's own needs (a run as root with this HOME, say, or a symbolic link).
+REMOVE = 'Remove it (this collection never makes it so); the next run makes it again'
 
 
 class LockError(Exception):
@@ -51,7 +53,7 @@ def tenant_key(base_url):
 
 
 def lock_directory():
-    return os.path.join(tempfile.gettempdir(), 'superoffice.crm-locks-%d' % os.geteuid())
+    return os.path.join(os.path.expanduser('~'), '.cache', 'superoffice.crm', 'locks')
 
 
 def lock_path(base_url):
@@ -64,14 +66,17 @@ def _owned(fd, path, kind, private):
     info = os.fstat(fd)
     wanted = stat.S_ISDIR if kind == 'directory' else stat.S_ISREG
     if not wanted(info.st_mode) or info.st_uid != os.geteuid() or (private and info.st_mode & 0o077):
-        raise LockError('the lock %s %s is not a %s private to this user (uid %d): it is owned by uid %d with mode %s. Remove it '
-                        '(another user may have planted it); the next run makes it again'
-                        % (kind, path, kind, os.geteuid(), info.st_uid, oct(stat.S_IMODE(info.st_mode))))
+        raise LockError('the lock %s %s is not a %s private to this user (uid %d): it is owned by uid %d with mode %s. %s'
+                        % (kind, path, kind, os.geteuid(), info.st_uid, oct(stat.S_IMODE(info.st_mode)), REMOVE))
 
 
 def _open_lock(base_url):
     """The lock file, opened for flock: the directory made (0700) or checked, nothing followed through a symbolic link."""
     directory = lock_directory()
+    if not os.path.isabs(directory):
+        raise LockError('this user has no home directory to keep the lock in (HOME is not set); set HOME, or lock_timeout=0 '
+                        'to take no lock')
+    os.makedirs(os.path.dirname(directory), 0o700, exist_ok=True)
     try:
         os.mkdir(directory, 0o700)
     except FileExistsError:
@@ -80,16 +85,14 @@ def _open_lock(base_url):
     try:
         dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError as e:
-        raise LockError('the lock directory %s cannot be opened without following a symbolic link (%s). Remove it (another user '
-                        'may have planted it); the next run makes it again' % (directory, e.strerror))
+        raise LockError('the lock directory %s cannot be opened without following a symbolic link (%s). %s' % (directory, e.strerror, REMOVE))
     try:
         _owned(dir_fd, directory, 'directory', private=True)
         try:
             fd = os.open(os.path.basename(path), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=dir_fd)
         except OSError as e:
             reason = 'it is a symbolic link' if e.errno == errno.ELOOP else e.strerror
-            raise LockError('the lock file %s cannot be opened (%s). Remove it (another user may have planted it); the next run '
-                            'makes it again' % (path, reason))
+            raise LockError('the lock file %s cannot be opened (%s). %s' % (path, reason, REMOVE))
     finally:
         os.close(dir_fd)
     try:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpSyncAPI
-from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, Secrets, WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, Secrets, WebAPIError, printable
 from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient, fail_on_error
 from ansible_collections.superoffice.crm.plugins.module_utils._options import webapi_argument_spec
 from ansible_collections.superoffice.crm.plugins.module_utils._lock import tenant_lock
@@ -94,14 +94,19 @@ class ErpSyncModule(AnsibleModule):
 
     def exit_json(self, **kwargs):
         kwargs.setdefault('invocation', {'module_args': self._masked_params()})
-        super().exit_json(**self.secrets.mask_result(kwargs))
+        result = self.secrets.mask_result(kwargs)
+        if isinstance(result.get('msg'), str):
+            result['msg'] = printable(result['msg'])
+        super().exit_json(**result)
 
     def fail_json(self, msg, **kwargs):
+        # ansible-core prints msg and warnings raw: tenant text in them must not act on the operator's terminal. The result
+        # data keeps it verbatim (the JSON output escapes it).
         kwargs.setdefault('invocation', {'module_args': self._masked_params()})
-        super().fail_json(self.secrets.mask_result(msg), **self.secrets.mask_result(kwargs))
+        super().fail_json(printable(self.secrets.mask_result(msg)), **self.secrets.mask_result(kwargs))
 
     def warn(self, warning):
-        super().warn(self.secrets.mask_result(warning))
+        super().warn(printable(self.secrets.mask_result(warning)))
 
     def _log_invocation(self):
         params = self.params

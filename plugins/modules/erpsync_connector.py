@@ -50,9 +50,11 @@ options:
       - Compared with the connector's stored address; a different one moves the connector there (tested first, see O(test_url)).
       - Required to register a connector.
       - Must not carry credentials (C(user:password@)). Results, diffs, messages and the export show a stored URL with the password
-        of its user info and the values of key-like query parameters (a name with C(key), C(token), C(secret), C(code), C(pass),
-        C(pwd), C(sig), C(auth), C(cred), C(ticket) or C(session) in it) as C(********). That masked form given here keeps the
-        stored URL as it is; any other URL with C(********) in it is refused.
+        of its user info (the user itself when there is no password, a token), and the values of key-like parameters in its
+        query, its fragment (C(#access_token=)) and its path segments (C(;jsessionid=)) as C(********); a name is key-like with
+        C(key), C(token), C(secret), C(code), C(pass), C(pwd), C(sig), C(auth), C(cred), C(ticket), C(session), C(jwt) or
+        C(assertion) in it. That masked form given here keeps the stored URL as it is; any other URL with C(********) in it is
+        refused.
     type: str
   state:
     description:

@@ -77,7 +77,8 @@ connectors:
     url:
       description:
         - The connector's service address, from the connector entity (C(URL)). The same as RV(connectors[].connector_url).
-        - The password of its user info and the values of key-like query parameters are shown as C(********).
+        - The password of its user info (the user when there is no password) and the values of key-like parameters (in the query,
+          the fragment and path segments) are shown as C(********), as for O(superoffice.crm.erpsync_connector#module:connector_url).
       type: str
       sample: https://connectors.example.com/visma/ErpConnector.svc
     connector_url:

@@ -27,15 +27,18 @@ description:
     C({{ vault_erpsync_<connection id>_<field key> }}) listed in RV(vault_placeholders), to be defined in a vault file. The
     names never collide; the connection id is unique, the field key is written letter for letter (C(_) as C(__), any character
     other than a letter or digit as C(_<hex code>_)), and nothing else of the collection uses the prefix C(vault_erpsync_).
-  - A connector URL that carries credentials or key-like query parameters (a name with C(key), C(token), C(secret), C(code),
-    C(pass), C(pwd), C(sig), C(auth), C(cred), C(ticket) or C(session) in it) is exported masked, for example
+  - A connector URL that carries credentials or key-like parameters (in its query, fragment or path segments; a name with
+    C(key), C(token), C(secret), C(code), C(pass), C(pwd), C(sig), C(auth), C(cred), C(ticket), C(session), C(jwt) or
+    C(assertion) in it) is exported masked, for example
     C(https://user:********@erp.example.com/ErpConnector.svc?api_key=********&company=42). Applied, that masked URL keeps the
     stored one (see M(superoffice.crm.erpsync_connector)).
   - Everything a tenant holds is untrusted; a name or value may hold Jinja or YAML specials. RV(role_vars_yaml) writes every
     such string quoted, and tagged C(!unsafe) where it could look like a template, so no value from the tenant is ever
     evaluated when the file is loaded (C(vars_files), C(include_vars), C(-e @file), C(host_vars)). Write the file from
     RV(role_vars_yaml), never with C(to_nice_yaml) of RV(role_vars) (that drops the protection). RV(role_vars) is a module
-    result, which Ansible never templates while it passes it on in a play.
+    result, which Ansible never templates while it passes it on in a play; so its placeholders stay text too, and the
+    modules refuse such a config value before any request, naming it. To apply an export, write RV(role_vars_yaml) to a
+    file and load it with the vault variables defined.
   - Reads one engine status, the connector list and one connector entity per connector, the connection list, and per
     connection one full read, its summary, one mapping per actor type, one default per field and its list mappings (with
     O(include_mappings=true)), one read per object, as the ErpSync agent has no bulk reads; with two connections or more the

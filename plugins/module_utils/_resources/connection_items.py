@@ -42,6 +42,9 @@ ID_LIST_FIELDS = (('user_group_ids', 'UserGroupAccessIds'), ('associate_ids', 'A
 # The value the export's vault stub gives every secret (erpsync_tenant_info): refused as a config value, so that an export
 # applied before its vault file was filled in never overwrites the ERP credentials with it.
 STUB = 'CHANGE_ME'
+# The export's placeholder of a secret, '{{ vault_erpsync_3_ClientSecret }}' (export.placeholder), as a config value: never
+# templated (erpsync_tenant_info's role_vars passed on directly: a module result is never templated), refused the same way.
+UNRENDERED_PLACEHOLDER = re.compile(r'\{\{ vault_erpsync_[0-9]+_[A-Za-z0-9_]+ \}\}')
 
 # Column sizes of ErpConnection.DisplayName/DisplayDescription and ConnectionConfigField.FieldKey/FieldValue.
 MAX_DISPLAY_TEXT = 254
@@ -128,6 +131,11 @@ def _check_config_shape(config, errors, where):
         elif value == STUB:
             errors.append('%sconfig.%s is still %s, the text the export\'s vault stub gives every secret: fill in its vault_erpsync_* '
                           'variable (in the vault file beside the export) before applying' % (where, key, STUB))
+        elif isinstance(value, str) and UNRENDERED_PLACEHOLDER.fullmatch(value):
+            errors.append('%sconfig.%s is %s, a vault placeholder of the export that was never templated (erpsync_tenant_info\'s '
+                          'role_vars is a module result, which Ansible never templates): write its role_vars_yaml to a variables file '
+                          'and load that (include_vars, vars_files or host_vars, as the playbook superoffice.crm.export does) with the '
+                          'vault variable defined, instead of passing role_vars on' % (where, key, value))
         elif not isinstance(value, (str, int, float, bool)):
             errors.append('%sconfig.%s must be a string, got a %s' % (where, key, type(value).__name__))
         elif len('%s' % (value,)) > MAX_CONFIG_VALUE:
@@ -198,11 +206,11 @@ def item_label(item):
 
 
 def find_connection(api, connection, records=None):
-    """The live connection a name or numeric id names (as ``connection`` options take it); ValueError listing the live ones."""
+    """The live connection a name or numeric id names (as ``connection`` options take it); ValueError listing the live ones.
+    Digits name an id whatever blanks surround them; a name matches as written (a tenant's name may end with a blank)."""
     records = api.get_all_connections(False) if records is None else records
-    text = ('%s' % (connection,)).strip()
-    number = ascii_int(text)
-    found = [r for r in records if r['ErpConnectionId'] == number] or [r for r in records if r.get('DisplayName') == text]
+    number = ascii_int(connection)
+    found = [r for r in records if r['ErpConnectionId'] == number] or [r for r in records if r.get('DisplayName') == '%s' % (connection,)]
     if len(found) == 1:
         return found[0]
     if found:

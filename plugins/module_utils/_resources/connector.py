@@ -107,9 +107,9 @@ def url_errors(url, where):
         parts = urlsplit(url.strip())
     except ValueError:
         parts = urlsplit('')
-    if (parts.username or parts.password) and parts.password != MASK:
+    if (parts.username or parts.password) and MASK not in (parts.username, parts.password):
         # The address is stored and shown as it is (the admin screen): credentials belong in the connection config. The masked
-        # form results and the export show (user:********@) names a stored URL to keep (kept_url).
+        # form results and the export show (user:********@, or ********@ for a token) names a stored URL to keep (kept_url).
         return ['%sconnector_url must not carry credentials (user:password@); give them in the config of the connections instead' % where]
     if parts.scheme not in ('http', 'https', 'app') or not (parts.netloc or parts.path):
         return ['%sconnector_url must be the connector service address, https://.../ErpConnector.svc, or app://<app id> for a '

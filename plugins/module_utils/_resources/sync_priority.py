@@ -97,7 +97,8 @@ def priority_errors(entries, label):
     seen = {}
     for index, entry in enumerate(entries or []):
         text = ('%s' % entry).strip()
-        key = 0 if ascii_int(text) == 0 else text
+        # An id (0 too) whatever blanks surround it; a name as written (a tenant's name may end with a blank).
+        key = ascii_int(text) if ascii_int(text) is not None else '%s' % entry
         if isinstance(entry, bool) or not isinstance(entry, (str, int)):
             errors.append('%s[%d] must be a connection name or id (or 0 for SuperOffice itself), got %s' % (
                 label, index, 'a %s' % type(entry).__name__ if entry is not None else 'null'))
@@ -120,7 +121,7 @@ def resolve(item, targets):
     """Each entry as a Target (0: SuperOffice; digits: an id first, as ``connection`` options take it); the problems found."""
     errors, resolved = [], []
     for index, entry in enumerate(item.params['connections']):
-        target, error = resolve_entry('%s[%d]' % (item.option, index), ('%s' % entry).strip(), targets)
+        target, error = resolve_entry('%s[%d]' % (item.option, index), '%s' % entry, targets)
         resolved += [target] if target is not None else []
         errors += [error] if error else []
     twice = [t for t in resolved if t is not SUPEROFFICE and resolved.count(t) > 1]
@@ -131,7 +132,8 @@ def resolve(item, targets):
 
 
 def resolve_entry(where, text, targets):
-    """(the Target an entry names, None) or (None, the problem)."""
+    """(the Target an entry names, None) or (None, the problem). Digits name an id whatever blanks surround them; a name
+    matches as written, as connection items match names (the export writes a name with blanks at its ends as it is)."""
     number = ascii_int(text)
     if number == 0:
         return SUPEROFFICE, None
@@ -204,7 +206,7 @@ def export_priority(api, records, exclusive):
     if not exclusive and ids == sorted(ids):
         return None
     all_names = [t.name for t in order]
-    return [t.name if t.name and all_names.count(t.name) == 1 and ascii_int(t.name) is None else t.conn_id
+    return [t.name if t.name.strip() and all_names.count(t.name) == 1 and ascii_int(t.name) is None else t.conn_id
             for t in without_superoffice(order)]
 
 

@@ -47,6 +47,9 @@ def names(client, tenant=ONLINE):
     ('percent_lower', 'Abc%2bdef%26%3cx%3e%27%2fy+%c3%a9', BASIC.replace('+', '%2b').replace('/', '%2f').replace('=', '%3d')),
     ('form', 'Abc%2Bdef%26%3Cx%3E%27%2Fy+%C3%A9', BASIC.replace('+', '%2B').replace('/', '%2F').replace('=', '%3D')),
     ('latin1', "Abc+def&<x>'/y \u00c3\u00a9", BASIC),
+    ('escapehtml', 'Abc+def\\u0026\\u003cx\\u003e\\u0027/y \u00e9', BASIC),
+    ('xml', 'Abc+def&amp;&lt;x&gt;&apos;/y \u00e9', BASIC),
+    ('html', 'Abc+def&amp;&lt;x&gt;&#39;/y &#233;', BASIC),
 ])
 def test_reflect_echoes_in_each_encoding(client, encoding, secret_form, basic_form):
     add_fault(client, tenant=ONSITE, method='SaveConnection', kind='reflect', encodings=[encoding])

@@ -150,6 +150,8 @@ CASES = {
         ('a list value', {'config': {'ApiUrl': ['https://a', 'https://b']}}),
         ('an empty key', {'config': {'': 'value'}}),
         ('a value longer than 1023 characters', {'config': {'ApiUrl': 'x' * 1024}}),
+        ("the export's vault stub", {'config': {'ApiKey': 'CHANGE_ME'}}),
+        ("an unrendered vault placeholder of the export", {'config': {'ApiKey': '{{ vault_erpsync_3_ApiKey }}'}}),
     ],
     'user_group_ids': [('negative id', {'user_group_ids': [-1]})],
     # erpsync_connector

@@ -8,7 +8,6 @@
 
 import fcntl
 import os
-import tempfile
 
 import pytest
 
@@ -90,14 +89,15 @@ def test_concurrency_is_bounded(webapi, run_module, concurrency):
 
 @pytest.fixture
 def lock_dir(tmp_path, monkeypatch):
-    monkeypatch.setattr(tempfile, 'gettempdir', lambda: str(tmp_path))
+    """Where the locks live (under HOME, see _lock), inside the test's directory."""
+    monkeypatch.setenv('HOME', str(tmp_path))
     return tmp_path
 
 
 def held_lock(lock_dir, url='https://crm.example.com/SuperOffice'):
     """The lock of a tenant, held as another run on this controller holds it (the path from _lock: the tenant lock tests of
     test_lock_hardening.py find it without knowing it)."""
-    del lock_dir  # gettempdir() points there
+    del lock_dir  # HOME points there
     os.makedirs(lock_directory(), mode=0o700, exist_ok=True)
     handle = open(lock_path(url), 'a+')
     fcntl.flock(handle, fcntl.LOCK_EX)

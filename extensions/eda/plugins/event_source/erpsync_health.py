@@ -36,7 +36,9 @@ description:
     Secrets are never part of an event or a log line. Text the tenant controls (connection names, the engine's status
     message, error messages) cannot run as a template in a playbook or in rulebook actions that receive the event:
     where it contains a C({) or starts with C(#jinja2:), each C({) is sent as C({{ '{' }}) (and such a
-    leading C(#) as C({{ '#' }})), which renders back to the original text once and never evaluates it.
+    leading C(#) as C({{ '#' }})), which renders back to the original text once and never evaluates it. Log lines and the
+    C(error) of V(poll_failed) show terminal control characters (ESC, BEL, bidi overrides) as visible escapes such as
+    C(\x1b); names and the status message are event data and stay as the tenant wrote them.
   - Runs the collection's HTTP client (the Python library C(requests)) in a worker thread, so a slow tenant never
     blocks the rulebook's event loop.
 author:
@@ -214,7 +216,7 @@ except ImportError:
     sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7)))
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpSyncAPI
-from ansible_collections.superoffice.crm.plugins.module_utils._base import Secrets, WebAPIError
+from ansible_collections.superoffice.crm.plugins.module_utils._base import Secrets, WebAPIError, printable
 from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient
 # The modules' connection options (the one place this file takes them from).
 from ansible_collections.superoffice.crm.plugins.module_utils._options import WEBAPI_ARGUMENT_SPEC
@@ -263,13 +265,17 @@ class _Settings:
     def mask(self, text):
         return self.secrets.mask(text)
 
+    def shown(self, text):
+        """A message for a log line or the source's error, which a terminal may show raw: masked, controls made visible."""
+        return printable(self.mask(text))
+
     def fail_json(self, msg, **kwargs):
         del kwargs
-        raise SourceError(self.mask(msg))
+        raise SourceError(self.shown(msg))
 
     def warn(self, text):
         # Retries inside one poll: shown with ansible-rulebook -v; a failing poll is reported once by the source.
-        logger.info('%s', self.mask(text))
+        logger.info('%s', self.shown(text))
 
 
 class HealthWatch:
@@ -288,7 +294,7 @@ class HealthWatch:
                 self.settings.secrets.add(result.validated_parameters.get(name))
                 self.settings.secrets.add(os.environ.get('SUPEROFFICE_' + name.upper()))
         if result.error_messages:
-            raise SourceError(self.settings.mask('superoffice.crm.erpsync_health: %s' % '; '.join(result.error_messages)))
+            raise SourceError(self.settings.shown('superoffice.crm.erpsync_health: %s' % '; '.join(result.error_messages)))
         params = self.settings.params
         for name in ('interval', 'stale_after'):
             if params[name] < 1:
@@ -367,7 +373,8 @@ class HealthWatch:
 
     def failed(self, error):
         self.failures += 1
-        message = self.mask(getattr(error, 'message', None) or '%s' % error)
+        # A message (in the log and the event's error), not tenant data: terminal controls in it are made visible.
+        message = printable(self.mask(getattr(error, 'message', None) or '%s' % error))
         if self.failures > 1:
             logger.debug('%s: poll %d in a row failed: %s', self.client.base_url, self.failures, message)
             return []
@@ -411,7 +418,7 @@ class HealthWatch:
     def report_missing(self, watched):
         missing = self.names - set(record.get('DisplayName') for record in watched)
         if missing - self.missing:
-            logger.warning('%s has no connection named %s', self.client.base_url, self.mask(', '.join(sorted(missing - self.missing))))
+            logger.warning('%s has no connection named %s', self.client.base_url, printable(self.mask(', '.join(sorted(missing - self.missing)))))
         self.missing = missing
 
     def connection_changes(self, before, state):

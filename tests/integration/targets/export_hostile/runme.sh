@@ -128,12 +128,14 @@ check "--check: succeeded and predicts a change" changed_is check 1
 check "--check: no write" python3 hostile.py requests --no-writes
 check "--check: no secret stored in clear in the output" python3 hostile.py absent "${WORK}/check.out"
 
-# 5. erpsync_tenant_info's role_vars passed on to the role (--check).
+# 5. erpsync_tenant_info's role_vars passed on to the role (--check): never templated, its placeholders are refused.
 admin_clear
 play pass_on pass_on.yml --check --diff
 check "role_vars passed on: no tenant value ran as a template" no_markers
 check "role_vars passed on: no write" python3 hostile.py requests --no-writes
 check "role_vars passed on: no secret stored in clear in the output" python3 hostile.py absent "${WORK}/pass_on.out"
+check "role_vars passed on: refused, naming the placeholders never templated" \
+    grep -q 'a vault placeholder of the export that was never templated' "${WORK}/pass_on.out"
 
 # 6. The real run puts every value back verbatim; a rerun changes nothing.
 play apply "${APPLY[@]}" --diff

@@ -10,6 +10,7 @@ is a hidden one, never a value to compare or to send back.
 """
 
 import base64
+import html
 import json
 
 import pytest
@@ -86,6 +87,37 @@ def test_echoed_config_secret_is_masked_in_every_encoding(webapi, run_module, en
     assert result['failed'] is True
     assert webapi.methods.count('SaveConnection') == 1
     assert leaks(result, CONFIG_SECRET) == []
+
+
+# The characters HTML-safe JSON and entities write differently: < > & ' " and a Latin-1 letter (&#233; in WebUtility's form).
+ENTITY_SECRET = 'Cs<ec>r3t&\'x"yz\u00e9'
+
+
+@pytest.mark.parametrize('encode, content_type', [
+    pytest.param(lambda s: encode_text(s, 'escapehtml'), None, id='escapehtml-json'),
+    pytest.param(lambda s: encode_text(s, 'xml'), 'text/xml', id='xml-entities-text/xml'),
+    pytest.param(lambda s: encode_text(s, 'html'), 'text/plain', id='webutility-entities-text/plain'),
+    pytest.param(html.escape, 'text/plain', id='html.escape-entities-text/plain'),
+    pytest.param(lambda s: html.escape(s).replace('&lt;', '&#X3C;').replace('&gt;', '&#62;'), 'text/plain', id='mixed-entities'),
+])
+def test_a_config_secret_echoed_html_safe_or_as_entities_is_masked(webapi, run_module, encode, content_type):
+    """Found by review (F8): lower-case \\u003c (Json.NET EscapeHtml, Go's encoding/json), XML entities in a text/xml error
+    document and HTML entities (&#x27; &#39; &quot; &#233;) in a text page showed a config secret."""
+    echoed = 'Rejected ConfigFields.ApiKey = %s (see the request)' % encode(ENTITY_SECRET)
+    webapi.expect('GetAllConnections', LIST, [])
+    webapi.expect('GetAllConnectors', {}, CONNECTORS)
+    webapi.expect('GetConfigurationFields', {'ErpConnectorId': 3}, FIELDS)
+    if content_type is None:
+        webapi.expect('SaveConnection', status=400, answer={'Message': 'The request is invalid.', 'MessageDetail': echoed})
+    else:
+        body = '<Error><Message>%s</Message></Error>' % echoed if content_type == 'text/xml' else echoed
+        webapi.expect('SaveConnection', status=400, raw=body, headers={'Content-Type': '%s; charset=utf-8' % content_type})
+    result = run_module(erpsync_connection.main, dict(name='Visma prod', connector='Visma.net',
+                                                      config={'ApiUrl': 'https://erp.example.com', 'ApiKey': ENTITY_SECRET}), diff=True)
+    assert result['failed'] is True
+    assert 'HTTP 400' in result['msg']
+    assert 'ApiKey = ******** (see the request)' in result['msg'], result['msg']
+    assert encode(ENTITY_SECRET) not in '\n'.join(texts(result))
 
 
 def test_toggle_refusal_reason_with_an_encoded_secret_is_masked(webapi, run_module):
@@ -243,6 +275,23 @@ def test_the_masked_url_results_show_keeps_the_stored_url(webapi, run_module):
     assert result['changed'] is False
     assert result['connector']['connector_url'] == MASKED_URL
     assert shown_url_secrets(result) == []
+
+
+@pytest.mark.parametrize('stored, shown', [
+    ('https://Url-Token-4711@erp.example.com/keyed/ErpConnector.svc', 'https://********@erp.example.com/keyed/ErpConnector.svc'),
+    ('https://erp.example.com/keyed/ErpConnector.svc#access_token=Url-Token-4711', 'https://erp.example.com/keyed/ErpConnector.svc#access_token=********'),
+    ('https://erp.example.com/keyed;jsessionid=Url-Token-4711/ErpConnector.svc?jwt=Url-Token-4711',
+     'https://erp.example.com/keyed;jsessionid=********/ErpConnector.svc?jwt=********'),
+])
+def test_a_url_token_outside_the_query_is_masked_and_the_masked_url_keeps_it(webapi, run_module, stored, shown):
+    """Found by review (F15): a token as user info without a password, in the fragment or as a path parameter was shown. The
+    masked form results and the export show, given back, keeps the stored URL (a masked user was refused as credentials)."""
+    webapi.expect('GetAllConnectors', {}, [connector_item(5, 'Keyed')])
+    webapi.expect('GetErpSyncConnectorEntity', {}, connector_entity(5, 'Keyed', stored), query={'erpSyncConnectorEntityId': 5})
+    result = run_module(erpsync_connector.main, dict(name='Keyed', connector_url=shown), diff=True)
+    assert result.get('failed') is not True, result['msg']
+    assert result['changed'] is False and result['connector']['connector_url'] == shown
+    assert 'Url-Token-4711' not in json.dumps(result)
 
 
 @pytest.mark.parametrize('given', [

