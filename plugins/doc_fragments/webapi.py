@@ -155,7 +155,9 @@ options:
         C(~/.cache/superoffice.crm/locks), mode C(0700); not in the shared temporary directory, where another user could
         block every run, and whose place C(TMPDIR) may change per job. A directory or lock file there that is a symbolic
         link, or that another user owns (or may write), is never used; the run fails before any request, naming it, so that
-        it can be removed. Without a home directory (C(HOME) not set) a run that changes a tenant fails unless this is V(0).
+        it can be removed. Where C(HOME) is empty or not an absolute path, or the directory cannot be made under it (a
+        home that is missing, read-only or a file), a run that changes a tenant fails before any request, naming the path,
+        unless this is V(0).
       - One tenant takes one lock however its address is written; the host in any case and without a final dot (C(localhost)
         as C(127.0.0.1)), the port (the scheme's default when none is given), the path in any case and without a final C(/).
         Names are not resolved, so two other names of one host take two locks; write one address per tenant.

@@ -277,6 +277,17 @@ def printable(text):
     return _TERMINAL_CONTROLS.sub(lambda m: ('\\x%02x' if ord(m.group(0)) < 0x100 else '\\u%04x') % ord(m.group(0)), text)
 
 
+def printable_messages(result):
+    """A module result with its messages (every ``msg``, at any depth) and its ``diff`` printable: the default callback prints
+    a result as JSON that escapes C0 controls only, a diff as text. The data keeps tenant text verbatim (a name must round-trip
+    through the export)."""
+    if isinstance(result, dict):
+        return dict((key, _walk(value, printable) if key in ('msg', 'diff') else printable_messages(value)) for key, value in result.items())
+    if isinstance(result, list):
+        return [printable_messages(value) for value in result]
+    return result
+
+
 class Answer:
     """A decoded response body as a transport hands it to the client: ``data`` (JSON-like), whether it was in the
     transport's format, and the API's own error text when the body carries one (``refused``)."""

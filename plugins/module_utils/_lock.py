@@ -53,7 +53,10 @@ def tenant_key(base_url):
 
 
 def lock_directory():
-    return os.path.join(os.path.expanduser('~'), '.cache', 'superoffice.crm', 'locks')
+    """The user's lock directory: under HOME as set (an empty HOME is no home, where expanduser would give '/'), else under
+    the home of the user's account."""
+    home = os.environ['HOME'] if 'HOME' in os.environ else os.path.expanduser('~')
+    return os.path.join(home, '.cache', 'superoffice.crm', 'locks') if os.path.isabs(home) else None
 
 
 def lock_path(base_url):
@@ -73,14 +76,16 @@ def _owned(fd, path, kind, private):
 def _open_lock(base_url):
     """The lock file, opened for flock: the directory made (0700) or checked, nothing followed through a symbolic link."""
     directory = lock_directory()
-    if not os.path.isabs(directory):
-        raise LockError('this user has no home directory to keep the lock in (HOME is not set); set HOME, or lock_timeout=0 '
-                        'to take no lock')
-    os.makedirs(os.path.dirname(directory), 0o700, exist_ok=True)
+    if directory is None:
+        raise LockError('this user has no home directory to keep the lock in (HOME is %s); set HOME to an absolute path, or '
+                        'lock_timeout=0 to take no lock' % ('%r, not an absolute path' % os.environ['HOME'] if 'HOME' in os.environ else 'not set'))
     try:
-        os.mkdir(directory, 0o700)
-    except FileExistsError:
-        pass
+        os.makedirs(os.path.dirname(directory), 0o700, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another run made it first (what it is, is checked below)
+            os.mkdir(directory, 0o700)
+    except OSError as e:
+        raise LockError('the lock directory %s cannot be made (%s); set HOME to a directory this user may write, or lock_timeout=0 to '
+                        'take no lock' % (directory, e.strerror))
     path = lock_path(base_url)
     try:
         dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)

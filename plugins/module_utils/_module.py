@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.superoffice.crm.plugins.module_utils._agent import ErpSyncAPI
-from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, Secrets, WebAPIError, printable
+from ansible_collections.superoffice.crm.plugins.module_utils._base import MASK, Secrets, WebAPIError, printable, printable_messages
 from ansible_collections.superoffice.crm.plugins.module_utils._client import WebAPIClient, fail_on_error
 from ansible_collections.superoffice.crm.plugins.module_utils._options import webapi_argument_spec
 from ansible_collections.superoffice.crm.plugins.module_utils._lock import tenant_lock
@@ -94,16 +94,13 @@ class ErpSyncModule(AnsibleModule):
 
     def exit_json(self, **kwargs):
         kwargs.setdefault('invocation', {'module_args': self._masked_params()})
-        result = self.secrets.mask_result(kwargs)
-        if isinstance(result.get('msg'), str):
-            result['msg'] = printable(result['msg'])
-        super().exit_json(**result)
+        super().exit_json(**printable_messages(self.secrets.mask_result(kwargs)))
 
     def fail_json(self, msg, **kwargs):
-        # ansible-core prints msg and warnings raw: tenant text in them must not act on the operator's terminal. The result
-        # data keeps it verbatim (the JSON output escapes it).
+        # ansible-core prints msg and warnings raw, and the rest of a result as JSON that escapes only C0 controls: tenant text
+        # in messages and diffs must not act on the operator's terminal (printable_messages). The data keeps it verbatim.
         kwargs.setdefault('invocation', {'module_args': self._masked_params()})
-        super().fail_json(printable(self.secrets.mask_result(msg)), **self.secrets.mask_result(kwargs))
+        super().fail_json(printable(self.secrets.mask_result(msg)), **printable_messages(self.secrets.mask_result(kwargs)))
 
     def warn(self, warning):
         super().warn(printable(self.secrets.mask_result(warning)))

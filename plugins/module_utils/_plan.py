@@ -117,6 +117,13 @@ class Item:
         if not self.failed:
             self.failed, self.msg, self.error_fields, self.code = True, message, fields or {}, code
 
+    def fail_after(self, message, code=Code.FAILED):
+        """A failure the read after the run found: added to the message of an item that failed already (its code stays)."""
+        if self.failed:
+            self.msg = '%s. After the run: %s' % (self.msg, message)
+        else:
+            self.fail(message, code=code)
+
 
 class Step:
     """One write of a plan, planned without I/O.
@@ -192,6 +199,8 @@ class Kind:
     """
 
     name = ''
+    # Whether this kind's writes may change what other kinds read (so their ``fresh`` steps read again after them).
+    changes_others = True
 
     def __init__(self, run, items):
         self.run = run
@@ -262,7 +271,7 @@ class Applier:
         steps = [step for step in steps if not step.item.blocked and self._still_needed(step)]
         if not steps:
             return
-        self.waves += 1
+        self.waves += 1 if kind.changes_others else 0
         self.run.each(lambda step: self._run_step(kind, step), steps)
 
     @staticmethod

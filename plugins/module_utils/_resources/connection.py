@@ -367,12 +367,13 @@ class Connections(Kind):
         try:
             reasons = self.api.toggle_connection_active(item.final['ErpConnectionId'])
         except WebAPIError as e:
-            return ItemFailure(text + 'was activated again, and that failed too: %s. Check whether it is active' % e.message, fields)
+            return ItemFailure(text + 'could not be activated again (%s). Check whether it is active' % e.message, fields)
         if reasons:
             return ItemFailure(text + 'could not be activated again: %s. It is inactive now' % reasons_text(reasons), fields)
         item.final = dict(item.final, Active=True)
         item.operations.append(OP_REACTIVATED)
-        return ItemFailure(text + 'was activated again', fields)
+        # Said as the server answered it: the read after the run names the connection if the toggle landed elsewhere.
+        return ItemFailure(text + 'was toggled to be active again, which the server accepted', fields)
 
     def _create_step(self, item):
         params = item.params

@@ -121,7 +121,9 @@ class Races:
                                'writes answered' % e.message)
             return
         by_id = self.index(records)
-        strays = self._strays(by_id)
+        accepted = dict((id(item), self._accepted(item)) for item in self.kind.items + self.kind.unlisted if item.final or item.current)
+        strays = self._strays(by_id, accepted)
+        reported = []
         for item in self.kind.items + self.kind.unlisted:
             if not item.operations or item.final is None:
                 continue
@@ -131,47 +133,59 @@ class Races:
                           % (describe(item.final), ', '.join(item.operations)), code=Code.RACE)
                 continue
             item.final = dict(item.final, **{k: v for k, v in live.items() if k != 'ConfigFields'})
-            self._check_flag(item, live, strays)
+            if self._check_flag(item, live, strays, accepted[id(item)]):
+                reported.append(item)
         if strays:
-            self._name_strays(strays)
+            self._name_strays(strays, reported)
 
-    def _strays(self, by_id):
-        """The live connections whose Active flag changed since the list read at the start to one no item of this run wanted
+    def _accepted(self, item):
+        """The Active flags an item may show after the run: the one the run reports, and for a failed item also the one it
+        wanted (a toggle with an unclear outcome may land late; a held reactivation leaves it inactive on purpose)."""
+        flags = set([bool((item.final or item.current).get('Active'))])
+        if item.failed:
+            flags.add(False if item.unlisted else self.kind.wanted_active(item))
+        return flags
+
+    def _strays(self, by_id, accepted):
+        """The live connections whose Active flag changed since the list read at the start to one no item of this run accepts
         (a connection no item names keeps its flag): a toggle the server or a proxy applied to another connection than the one
         sent, or another run's or an admin's."""
-        wanted = dict(((item.final or item.current).get('ErpConnectionId'), False if item.unlisted else self.kind.wanted_active(item))
+        wanted = dict(((item.final or item.current).get('ErpConnectionId'), accepted[id(item)])
                       for item in self.kind.items + self.kind.unlisted if (item.final or item.current) and item.params['state'] == 'present')
         flipped = [(before, by_id.get(before['ErpConnectionId'])) for before in self.kind.live]
         return [(before, now) for before, now in flipped if now is not None and bool(now.get('Active')) != bool(before.get('Active'))
-                and bool(now.get('Active')) != wanted.get(now['ErpConnectionId'], bool(before.get('Active')))]
+                and bool(now.get('Active')) not in wanted.get(now['ErpConnectionId'], set([bool(before.get('Active'))]))]
 
-    def _name_strays(self, strays):
-        """Every item whose toggle may have landed on a stray fails naming the strays; with no toggle sent, a warning names them."""
+    def _name_strays(self, strays, reported):
+        """Every item whose toggle may have landed on a stray (and whose own flag did not already name them) fails naming the
+        strays; with no toggle sent, a warning names them."""
         text, them = stray_text(strays), 'it' if len(strays) == 1 else 'them'
         toggled = [item for item in self.kind.items + self.kind.unlisted if any(op in item.operations for op in TOGGLES)]
         for item in toggled:
-            item.fail('%s: a toggle of this run (of %s) may have landed on %s (a server or a proxy in between mixing up requests), or '
-                      'another run or an admin toggled %s. Nothing was toggled back: check %s before running again'
-                      % (text, describe(item.final), them, them, them), code=Code.FAILED)
+            if item not in reported:
+                item.fail_after('%s: a toggle of this run (of %s) may have landed on %s (a server or a proxy in between mixing up '
+                                'requests), or another run or an admin toggled %s. Nothing was toggled back: check %s before running '
+                                'again' % (text, describe(item.final), them, them, them))
         if not toggled:
             self.kind.run.warn('%s (this run toggled no connection)' % text)
 
-    def _check_flag(self, item, live, strays):
-        wanted = self.kind.wanted_active(item) if not item.unlisted else False
-        if not any(op in item.operations for op in TOGGLES) or bool(live.get('Active')) == wanted:
-            return
+    def _check_flag(self, item, live, strays, accepted):
+        """Fail an item whose toggle the server does not show (True when it did)."""
+        if not any(op in item.operations for op in TOGGLES) or bool(live.get('Active')) in accepted:
+            return False
         state = 'active' if live.get('Active') else 'inactive'
         if strays:
-            item.fail('ToggleErpConnectionActive reported success, but connection %s is %s now, and %s: the server or a proxy in '
-                      'between may have toggled the other connection instead. Nothing was toggled again: check both before running '
-                      'again' % (describe(item.final), state, stray_text(strays)), code=Code.FAILED)
+            item.fail_after('ToggleErpConnectionActive reported success, but connection %s is %s now, and %s: the server or a proxy '
+                            'in between may have toggled the other connection instead. Nothing was toggled again: check both before '
+                            'running again' % (describe(item.final), state, stray_text(strays)))
         elif item.unclear:
-            item.fail('an unclear ToggleErpConnectionActive was applied late or twice: connection %s is now %s. It was '
-                      'not toggled again; run again to converge it' % (describe(item.final), state), code=Code.UNCLEAR)
+            item.fail_after('an unclear ToggleErpConnectionActive was applied late or twice: connection %s is now %s. It was '
+                            'not toggled again; run again to converge it' % (describe(item.final), state), code=Code.UNCLEAR)
         else:
-            item.fail('ToggleErpConnectionActive reported success, but connection %s is %s now: another run (from another '
-                      'controller; the API has no lock) may have toggled it at the same moment. Run again to converge it'
-                      % (describe(item.final), state), code=Code.RACE)
+            item.fail_after('ToggleErpConnectionActive reported success, but connection %s is %s now: another run (from another '
+                            'controller; the API has no lock) may have toggled it at the same moment. Run again to converge it'
+                            % (describe(item.final), state), code=Code.RACE)
+        return True
 
 
 def stray_text(strays):

@@ -215,6 +215,7 @@ class SyncPriority(Kind):
     it, the live connections are read here."""
 
     name = 'sync_priority'
+    changes_others = False  # the order is the tenant's ErpConfiguration, not a connection's record or flag
 
     def __init__(self, run, item, targets=None):
         super().__init__(run, [item])

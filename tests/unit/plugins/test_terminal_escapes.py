@@ -29,7 +29,7 @@ def test_tenant_text_in_a_message_carries_no_terminal_escape(demo_tenant, run_mo
     # Shown, not dropped: the operator sees what the tenant wrote.
     assert '\\x1b[2K\\x0dall good\\x1b]52;c;' in result['msg'] and '\\x07' in result['msg'], result['msg']
     assert '\\u202egnp.exe\\u202c \\x9b31m' in result['msg'], result['msg']
-    # The data stays as the tenant has it (the JSON output escapes it).
+    # The data stays as the tenant has it (messages and diffs are escaped: test_go_live_edges).
     assert result['connections'][0]['name'] == 'Pilot' + OSC52
     assert [c['DisplayName'] for c in state(store)['connections'] if c['ErpConnectionId'] == 2] == ['Pilot' + OSC52]
 

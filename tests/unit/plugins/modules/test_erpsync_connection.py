@@ -567,7 +567,8 @@ def test_a_refused_config_save_activates_the_connection_again(webapi, run_module
     assert result['failed'] is True
     assert result['operations'] == ['deactivated for config change', 'reactivated']
     assert result['connection']['active'] is True
-    assert "as nothing was saved, connection 'Visma' (id 7), deactivated for the change, was activated again" in result['msg'], result['msg']
+    assert ("as nothing was saved, connection 'Visma' (id 7), deactivated for the change, was toggled to be active again, which the "
+            "server accepted" in result['msg']), result['msg']
 
 
 def test_a_refused_config_save_whose_reactivation_is_refused_says_it_is_inactive(webapi, run_module):
