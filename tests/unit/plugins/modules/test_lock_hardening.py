@@ -200,3 +200,13 @@ def test_without_a_home_directory_the_run_fails_naming_lock_timeout(root, run_mo
     result, reached = planted(run_module, webapi)
     refused(result)
     assert 'lock_timeout=0' in result['msg'] and reached == []
+
+
+@pytest.mark.parametrize('home', ['', 'relative/home'])
+def test_an_empty_or_relative_home_is_no_place_for_the_lock(root, run_module, webapi, monkeypatch, home):
+    """An empty HOME would put the lock under '/' (expanduser's answer), a relative one under the working directory."""
+    monkeypatch.setenv('HOME', home)
+    result, reached = planted(run_module, webapi)
+    refused(result)
+    assert ('HOME is %r, not an absolute path' % home) in result['msg'] and 'lock_timeout=0' in result['msg'], result['msg']
+    assert reached == []
