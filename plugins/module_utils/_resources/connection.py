@@ -367,6 +367,7 @@ class Connections(Kind):
         try:
             reasons = self.api.toggle_connection_active(item.final['ErpConnectionId'])
         except WebAPIError as e:
+            item.unclear = item.unclear or e.unclear  # it may still land: the read after the run accepts either flag
             return ItemFailure(text + 'could not be activated again (%s). Check whether it is active' % e.message, fields)
         if reasons:
             return ItemFailure(text + 'could not be activated again: %s. It is inactive now' % reasons_text(reasons), fields)

@@ -139,10 +139,11 @@ class Races:
             self._name_strays(strays, reported)
 
     def _accepted(self, item):
-        """The Active flags an item may show after the run: the one the run reports, and for a failed item also the one it
-        wanted (a toggle with an unclear outcome may land late; a held reactivation leaves it inactive on purpose)."""
+        """The Active flags an item may show after the run: the one the run reports (a held activation leaves it as it was), and
+        for an item whose toggle had an unclear outcome also the one it wanted (that toggle may land late). Not the wanted flag
+        of any other failed item: a misdirected toggle that made it so must show as a stray."""
         flags = set([bool((item.final or item.current).get('Active'))])
-        if item.failed:
+        if item.failed and item.unclear:
             flags.add(False if item.unlisted else self.kind.wanted_active(item))
         return flags
 

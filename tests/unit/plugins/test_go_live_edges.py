@@ -14,6 +14,7 @@ from ansible_collections.superoffice.crm.tests.unit.plugins.modules.carriers imp
 from ansible_collections.superoffice.crm.tests.unit.plugins.emulated import connection_record, fault, state, tenant_run
 
 SAP_CONFIG = dict(ServiceLayerUrl='https://b.example.com/b1s/v1', CompanyDb='SBO_BERGEN', UserName='sosync', Password='pw-bergen')
+VISMA_CUSTOMER = dict(actor_type='Customer', active=True, fields=[dict(erp_field='Name', crm_field='contact.name', direction='both')])
 CUSTOMER_WITH_DEFAULT = dict(actor_type='Customer', active=True, fields=[
     dict(erp_field='CardName', crm_field='contact.name', direction='both'),
     dict(erp_field='Phone1', crm_field='contact.phone', direction='both', default='+47')])
@@ -173,3 +174,44 @@ def test_a_held_reactivation_does_not_fail_the_other_connections_as_strays(demo_
     assert connection_record(state(store), 2)['Active'] is True
     pilot = result['connections'][1]
     assert not pilot.get('failed'), pilot.get('msg')
+
+
+def test_a_misdirected_toggle_that_makes_a_held_connection_live_is_reported(demo_tenant, run_module):
+    """Connection 1 (live) gets a config change, so the run deactivates it first; that toggle lands on connection 2 (a proxy
+    mixing up requests). Connection 2 wants to go live, but its mapping save is refused, so its activation is held: it must
+    stay inactive (never live half-configured). The read after the run accepts 'active' for connection 2 because it is the
+    flag the failed item wanted, so connection 2 - live, with a failed mapping - is no stray, and its result says inactive
+    ('it stays inactive'). Connection 1's own deactivation, which never landed, is hidden the same way (it failed, and wanted
+    active)."""
+    store, options = demo_tenant
+    fault(store, method='SaveActorTypeMapping', kind='status', status=400)
+    fault(store, method='ToggleErpConnectionActive', kind='wrong_id', id=2, mode='call', count=1)
+    result = tenant_run(run_module, options, dict(connections=[
+        dict(name='SAP B1 Oslo', config=dict(CompanyDb='SBO_NEW'), active=True),
+        dict(name='Visma.net pilot', active=True, mappings=[VISMA_CUSTOMER])]))
+    now = state(store)
+    assert connection_record(now, 2)['Active'] is True  # what the misdirected toggle did
+    assert result.get('failed') is True
+    pilot = result['connections'][1]
+    texts = [result['msg']] + result.get('warnings', []) + [c.get('msg') or '' for c in result['connections']]
+    # Either the result shows connection 2 as it is, or some message names it as changed by a toggle of this run.
+    assert pilot['connection']['active'] is True or any(re.search(r"'Visma\.net pilot' \(id 2\)[^;]*is active now", t) for t in texts), texts
+
+
+def test_a_misdirected_toggle_that_takes_a_held_unlisted_connection_down_is_reported(demo_tenant, run_module):
+    """An exclusive run: new connection 'SAP B1 Bergen' goes live, connection 2 is to go live too but its mapping save is
+    refused, so the unlisted live connection 1 (production) must stay active (held: 'unlisted connections stay active until
+    the listed ones went through'). The activation toggle of the new connection lands on connection 1 (a proxy mixing up
+    requests) and takes production down. The read after the run accepts 'inactive' for connection 1 because the failed
+    unlisted item wanted it, so nothing names connection 1: the new connection's item blames another run, and the unlisted
+    item still says connection 1 stays active."""
+    store, options = demo_tenant
+    fault(store, method='SaveActorTypeMapping', kind='status', status=400)
+    fault(store, method='ToggleErpConnectionActive', kind='wrong_id', id=1, mode='call', count=1)
+    result = tenant_run(run_module, options, dict(connections_exclusive=True, connections=[
+        dict(name='SAP B1 Bergen', connector='SAP Business One', config=SAP_CONFIG, active=True),
+        dict(name='Visma.net pilot', active=True, mappings=[VISMA_CUSTOMER])]))
+    assert connection_record(state(store), 1)['Active'] is False  # production went down through the misdirected toggle
+    assert result.get('failed') is True
+    texts = [result['msg']] + result.get('warnings', [])
+    assert any(re.search(r"'SAP B1 Oslo' \(id 1\)[^;]*is inactive now", t) for t in texts), texts
