@@ -31,7 +31,7 @@ SEEN = {}  # operation -> how many real runs made it (the coverage test at the e
 def start_state(r):
     """A tenant someone set up: every connection with an active, mapped Customer whose ERP tab shows two fields or more."""
     state = base.desired(r, limited=False)
-    state['connections'] = [c for c in state['connections']] or [base.connection_of(r, NAMES[0][0], NAMES[0][1])]
+    state['connections'] = list(state['connections']) or [base.connection_of(r, NAMES[0][0], NAMES[0][1])]
     for item in state['connections']:
         kind = dict(NAMES)[item['name']]
         item['active'] = r.random() < 0.7
