@@ -19,6 +19,7 @@ from ansible_collections.superoffice.crm.plugins.module_utils._items import fail
 from ansible_collections.superoffice.crm.plugins.module_utils._plan import (
     ACTIVATE, DEACTIVATE, SAVE, TEST, TWINS, UNLISTED, Code, ItemFailure, Kind, PlanError, Step)
 from ansible_collections.superoffice.crm.plugins.module_utils._resources import connection_results
+from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_results import left_inactive, refusal
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_config import ConnectionConfig
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import (
     CONNECTION_OPTIONS, ID_LIST_FIELDS, OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DEACTIVATED_FOR_CONFIG, OP_DELETED,
@@ -274,7 +275,7 @@ class Connections(Kind):
         def send():
             reasons = self.api.toggle_connection_active(conn_id)
             if reasons:
-                raise ItemFailure(self._refusal(item, target, reasons), code=Code.REFUSED if target else Code.FAILED)
+                raise ItemFailure(refusal(item, target, reasons), code=Code.REFUSED if target else Code.FAILED)
             return dict(item.final, Active=target)
 
         def done(answer):
@@ -297,18 +298,6 @@ class Connections(Kind):
         connection_races.Races._twin): needed only when the fresh list before activation shows such a twin."""
         return Step(item, OP_DELETED, lambda: self.races.delete_twin(item), done=lambda answer: self.races.twin_deleted(item),
                     needed=lambda: item.twin is not None, fresh=True, verified=True)
-
-    def _refusal(self, item, target, reasons):
-        record = item.final
-        if not target:
-            what = 'unlisted connection' if item.unlisted else 'connection'
-            return 'deactivating %s %s was refused: %s. Nothing else was changed on it' % (what, describe(record), reasons_text(reasons))
-        note = ''
-        if OP_DEACTIVATED_FOR_CONFIG in item.operations:
-            note = '. It had been deactivated to change its config; the change was saved and the connection is now inactive'
-        elif OP_UPDATED in item.operations or OP_CREATED in item.operations:
-            note = '. The other changes were saved; the connection stays inactive'
-        return 'activating connection %s was refused: %s%s' % (describe(record), reasons_text(reasons), note)
 
     def _save_step(self, item):
         params = item.params
@@ -341,9 +330,12 @@ class Connections(Kind):
             try:
                 saved = self.api.save_connection(payload, item.current['ErpConnectionId'])
             except WebAPIError as e:
-                raise self._not_saved(item, e) if e.refused else e
+                if e.unclear:
+                    raise  # settled by reading (Step.readback)
+                raise self._not_saved(item, e) if e.refused else ItemFailure(left_inactive(item, e.message), e.result_fields())
             if saved is None:
-                raise ItemFailure('SaveConnection answered null for connection %s: the change may not have been saved' % describe(payload))
+                raise ItemFailure(left_inactive(item, 'SaveConnection answered null for connection %s: the change may not have been '
+                                                'saved' % describe(payload)))
             return saved
 
         def done(answer):

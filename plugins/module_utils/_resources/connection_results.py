@@ -4,14 +4,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 """The results of the connection modules: an item's facts and diff (secrets masked), one entry per item, the counts, the
-diff by connection name, and the failure message that names each failed item and lists what was applied.
+diff by connection name, the failure message that names each failed item and lists what was applied, and the messages of a
+refused toggle and of a save that may have been applied in part.
 
 Private to this collection (the leading underscore): its interface may change without notice.
 """
 
 from ansible_collections.superoffice.crm.plugins.module_utils._base import WebAPIError
 from ansible_collections.superoffice.crm.plugins.module_utils._resources.connection_items import (
-    OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DEACTIVATED_FOR_CONFIG, OP_DELETED, OP_REACTIVATED, OP_UPDATED, connection_facts, item_label)
+    OP_ACTIVATED, OP_CREATED, OP_DEACTIVATED, OP_DEACTIVATED_FOR_CONFIG, OP_DELETED, OP_REACTIVATED, OP_UPDATED, connection_facts, describe,
+    item_label, reasons_text)
 
 
 def item_facts(config, item):
@@ -133,3 +135,25 @@ def bulk_result(kind):
     msg = '%d of %d connection changes failed: %s. Applied: %s' % (
         len(failures), len(items) + len(unlisted) + len(unlisted_failed), '; '.join(failures), '; '.join(applied) if applied else 'nothing')
     return result, msg
+
+
+def refusal(item, target, reasons):
+    """The message of a toggle the server refused, with what the item's earlier steps left behind."""
+    record = item.final
+    if not target:
+        what = 'unlisted connection' if item.unlisted else 'connection'
+        return 'deactivating %s %s was refused: %s. Nothing else was changed on it' % (what, describe(record), reasons_text(reasons))
+    note = ''
+    if OP_DEACTIVATED_FOR_CONFIG in item.operations:
+        note = '. It had been deactivated to change its config; the change was saved and the connection is now inactive'
+    elif OP_UPDATED in item.operations or OP_CREATED in item.operations:
+        note = '. The other changes were saved; the connection stays inactive'
+    return 'activating connection %s was refused: %s%s' % (describe(record), reasons_text(reasons), note)
+
+
+def left_inactive(item, message):
+    """A save failure that may have changed the connection in part: said with what it leaves behind."""
+    if OP_DEACTIVATED_FOR_CONFIG not in item.operations:
+        return message
+    return ('%s; connection %s, deactivated for the change, stays inactive: the change may have been saved in part, untested. '
+            'Check its config, then activate it or run again' % (message, describe(item.final)))

@@ -597,6 +597,9 @@ def test_a_config_save_that_may_have_been_applied_leaves_the_connection_inactive
     assert result['failed'] is True
     assert result['operations'] == ['deactivated for config change']
     assert webapi.methods.count('ToggleErpConnectionActive') == 1
+    # The item's message says what the failure left behind, not only the server's error.
+    assert ("connector failed; connection 'Visma' (id 7), deactivated for the change, stays inactive: the change may have been "
+            "saved in part, untested. Check its config, then activate it or run again" in result['msg']), result['msg']
 
 
 def test_deactivation(webapi, run_module):
