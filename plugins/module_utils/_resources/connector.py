@@ -284,8 +284,9 @@ class Connectors(Kind):
             changes['DisplayName'] = params['name']
         elif params['id'] is None and params['name'] != item.current.get('DisplayName'):
             changes['DisplayName'] = params['name']  # a case-only rename
-        if new_url(item) is not None:
-            changes['URL'] = new_url(item)
+        url = new_url(item)
+        if url is not None:
+            changes['URL'] = url
         if not changes:
             return None
         entity = dict(writable(item.current), **changes)

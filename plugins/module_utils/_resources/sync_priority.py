@@ -98,7 +98,8 @@ def priority_errors(entries, label):
     for index, entry in enumerate(entries or []):
         text = ('%s' % entry).strip()
         # An id (0 too) whatever blanks surround it; a name as written (a tenant's name may end with a blank).
-        key = ascii_int(text) if ascii_int(text) is not None else '%s' % entry
+        number = ascii_int(text)
+        key = number if number is not None else '%s' % entry
         if isinstance(entry, bool) or not isinstance(entry, (str, int)):
             errors.append('%s[%d] must be a connection name or id (or 0 for SuperOffice itself), got %s' % (
                 label, index, 'a %s' % type(entry).__name__ if entry is not None else 'null'))
