@@ -11,6 +11,8 @@ Private to this collection (the leading underscore): its interface may change wi
 """
 
 # Keys of the agents' error objects: {"Error": true, "ErrorType", "ErrorMessage"} and {"Message", "MessageDetail"}.
+from ansible_collections.superoffice.crm.plugins.module_utils._values import timespan_to_seconds
+
 ERROR_TEXT_KEYS = ('ErrorMessage', 'Message', 'MessageDetail', 'ExceptionMessage')
 
 
@@ -26,6 +28,18 @@ class MapOf:
 
     def __init__(self, shape):
         self.shape = shape
+
+
+class Parsed:
+    """A string the collection reads further, such as a .NET TimeSpan: ``reads(text)`` says whether it can; ``words`` say
+    what is expected (an answer it cannot read is an error, never a value to compare and write over)."""
+
+    def __init__(self, reads, words):
+        self.reads = reads
+        self.words = words
+
+    def problem(self, value, path):
+        return None if self.reads(value) else '%s is %r, expected %s' % (path or 'the answer', value, self.words)
 
 
 _TYPE_WORDS = {bool: 'true or false', int: 'a whole number', str: 'a string', float: 'a number', dict: 'an object', list: 'a list'}
@@ -46,7 +60,8 @@ def shape_problem(value, shape, path=''):
     """What is wrong with an answer against its expected shape, or None. ``path`` names the field for the message.
 
     A shape is a type (bool, int, str, float), a tuple of shapes (any of them), ``[shape]`` (a list of), ``{'Key': shape}``
-    (an object with these members; others are allowed), ``MapOf(shape)`` or ``Opt(shape)`` (missing or null allowed).
+    (an object with these members; others are allowed), ``MapOf(shape)``, ``Opt(shape)`` (missing or null allowed) or
+    ``Parsed`` (a string of a form the collection reads).
     """
     if isinstance(shape, Opt):
         return None if value is None else shape_problem(value, shape.shape, path)
@@ -55,6 +70,8 @@ def shape_problem(value, shape, path=''):
         return None if None in problems else problems[0]
     if isinstance(shape, type):
         return _type_problem(value, shape, path)
+    if isinstance(shape, Parsed):
+        return _type_problem(value, str, path) or shape.problem(value, path)
     problem, members = _members(value, shape, path)
     for name, item, member in members:
         problem = problem or shape_problem(item, member, name)
@@ -115,7 +132,8 @@ def enum_name(value, names):
 
 
 # Answer shapes (see shape_problem): only what the collection reads is required.
-ENGINE = {'IsRunning': bool, 'StatusMessage': Opt(str), 'Interval': Opt(str)}
+TIMESPAN = Parsed(lambda text: timespan_to_seconds(text) is not None, 'a .NET TimeSpan such as 00:05:00')
+ENGINE = {'IsRunning': bool, 'StatusMessage': Opt(str), 'Interval': Opt(TIMESPAN)}
 CONNECTION = {
     'ErpConnectionId': int, 'ErpConnectorId': int, 'DisplayName': Opt(str), 'DisplayDescription': Opt(str), 'Active': bool,
     'ConnectionId': Opt(str), 'MostRecentTimestamp': Opt(str), 'ConfigFields': Opt(MapOf(Opt(str))), 'Deleted': Opt(bool),

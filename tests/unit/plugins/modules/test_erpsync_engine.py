@@ -6,7 +6,7 @@
 import pytest
 
 from ansible_collections.superoffice.crm.plugins.module_utils._resources import engine as engine_kind
-from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine, erpsync_engine_info
+from ansible_collections.superoffice.crm.plugins.modules import erpsync_engine
 
 
 def status(running=False, interval='00:05:00', message='Idle'):
@@ -166,8 +166,9 @@ def test_write_error_reports_what_was_applied(webapi, run_module):
     assert result['status'] == 403
 
 
-def test_info_module(webapi, run_module):
-    webapi.expect('GetEngineStatus', {}, status(True, '2.00:00:00', 'Polling'))
-    result = run_module(erpsync_engine_info.main, {}, check_mode=True)
-    assert result['changed'] is False
-    assert result['engine'] == dict(running=True, status_message='Polling', interval='2.00:00:00', interval_seconds=172800)
+def test_an_interval_that_is_no_timespan_is_an_error_not_a_reason_to_write(webapi, run_module):
+    """A confused server's Interval ('soon') is not compared with the one wanted (which would write it): the read fails."""
+    webapi.expect('GetEngineStatus', {}, dict(status(), Interval='soon'))
+    result = run_module(erpsync_engine.main, dict(interval='PT10M'))
+    assert result['failed'] is True and "Interval is 'soon', expected a .NET TimeSpan" in result['msg'], result['msg']
+    assert webapi.methods == ['GetEngineStatus']
