@@ -69,6 +69,13 @@ class ConnectionMethods:
         conn = self.state['connections'].get(conn_id)
         return conn if conn and not conn['Deleted'] else None
 
+    def _live_connection_or_refuse(self, conn_id):
+        """The live connection, or the refusal a method about an unknown (or deleted) connection answers with."""
+        conn = self._live_connection(conn_id)
+        if conn is None:
+            raise InvalidRequest('ErpConnection %d does not exist.' % conn_id)
+        return conn
+
     def _config_passes(self, connector_id, config):
         """What a connector's TestConfigData would say: it knows the connector, and every Mandatory field has a value."""
         if connector_id not in self.state['connectors'] or connector_id in self.state['config_test_failures']:

@@ -163,8 +163,7 @@ class MappingMethods:
         mapping = object_param(params, 'Mapping')
         conn_id = int_param(mapping, 'ErpConnectionId')
         actor = enum_param(mapping, 'ActorTypeErp', ERP_ACTOR_TYPES)
-        if self._live_connection(conn_id) is None:
-            raise InvalidRequest('ErpConnection %d does not exist.' % conn_id)
+        self._live_connection_or_refuse(conn_id)
         self._actor_or_refuse(conn_id, actor)
         rows = lookup(mapping, 'FieldMappings')
         if rows is MISSING or rows is None:
@@ -300,8 +299,7 @@ class MappingMethods:
     def save_connection_list_mappings(self, params):
         container = object_param(params, 'ListMapping')
         conn_id = int_param(container, 'ErpConnectionId')
-        if self._live_connection(conn_id) is None:
-            raise InvalidRequest('ErpConnection %d does not exist.' % conn_id)
+        self._live_connection_or_refuse(conn_id)
         mapped = dict((field['id'], (field, crm_list)) for field, crm_list in self._list_fields(conn_id))
         entries = lookup(container, 'ErpListItemMappings')
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):

@@ -27,8 +27,7 @@ class RankMethods:
         direction = int_param(params, 'Direction')
         conn_id = int_param(params, 'ErpConnectionId')
         actor = enum_param(params, 'ErpActorType', ERP_ACTOR_TYPES)
-        if self._live_connection(conn_id) is None:
-            raise InvalidRequest('ErpConnection %d does not exist.' % conn_id)
+        self._live_connection_or_refuse(conn_id)
         self._actor_or_refuse(conn_id, actor)
         fields = self._ranked_fields(conn_id, actor)
         field_ids = [field['id'] for field in fields]

@@ -9,7 +9,7 @@ admin-injected failures answer IsOk false."""
 
 import datetime
 
-from ..agent import NO_CONTENT, BadRequest, InvalidRequest, agent_method, carrier, enum_param, int_param, lookup, optional
+from ..agent import NO_CONTENT, BadRequest, agent_method, carrier, enum_param, int_param, lookup, optional
 from ..crm import ERP_ACTOR_TYPES
 
 
@@ -74,8 +74,8 @@ class SyncMethods:
         """ForceResync's body, started as a batch task: 204, and the outcome only shows in the sync runs and LastSync. The
         emulator runs the task at once; an unknown source connection is refused, as there is no PluginResponse to say so."""
         conn_id = int_param(params, 'ErpConnectionId')
-        if conn_id != 0 and self._live_connection(conn_id) is None:
-            raise InvalidRequest('ErpConnection %d does not exist.' % conn_id)
+        if conn_id != 0:
+            self._live_connection_or_refuse(conn_id)
         self._resync('ForceResyncBatchTask', params)
         return NO_CONTENT
 
