@@ -228,7 +228,7 @@ class Connections(Kind):
     def _left_out(item):
         """An activation this run must not make (a run of the tenant without the part of the mappings the item gives); a
         reactivation after a config change restores the connection as it was, on the mappings it had."""
-        return item.activation_held is not None and not (item.current or {}).get('Active')
+        return item.activation_held is not None and not item.was_active
 
     def _connector_registered(self, item):
         """A connection of a connector registered earlier in this run: now its id and field types can be known."""
@@ -252,10 +252,10 @@ class Connections(Kind):
         """The Active flag the item should end with: as given, else as it was before the run (new ones are inactive)."""
         if item.params['active'] is not None:
             return item.params['active']
-        return bool((item.current or {}).get('Active'))
+        return item.was_active
 
     def _deactivation(self, item):
-        if item.params['state'] != 'present' or item.current is None or not item.current.get('Active'):
+        if item.params['state'] != 'present' or not item.was_active:
             return False
         return not self.wanted_active(item) or bool(item.written)
 

@@ -162,6 +162,11 @@ class ConnectionItem(Item):
         self.untyped_keys = set()   # given config keys the connector's metadata does not list (accepted if the connection stores them)
         self.activation_held = None  # why this run may not activate it (the tenant run without the part of the mappings it gives)
 
+    @property
+    def was_active(self):
+        """Whether the connection was live when the run read it (a new one was not)."""
+        return bool((self.current or {}).get('Active'))
+
 
 def connection_item(params, index=None, errors=None, label='connections'):
     """A desired connection, its option values checked (no request needed); problems are in ``item.errors``."""

@@ -135,7 +135,7 @@ class Tenant:
     def _placed(self, item):
         """A connection the sync priority places goes live only once its place is saved (else it would synchronize last); not
         one live before the run (activated again after a config change), which has its place in the stored order."""
-        if self.priority is None or (item.current or {}).get('Active') or not any(target.item is item for target in self.priority.item.targets):
+        if self.priority is None or item.was_active or not any(target.item is item for target in self.priority.item.targets):
             return []
         return [self.priority.item]
 
